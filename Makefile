@@ -1,0 +1,44 @@
+# ADM: `make run` starts the whole demo system, `make test` runs the whole suite.
+# Both set everything up first (system packages, .venv, the package with its extras).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.adm-installed
+
+.PHONY: run test lint typecheck system-deps cups-queue setup bench clean
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(STAMP): setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "ADM needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[all,dev]'
+	@touch $(STAMP)
+
+cups-queue:
+	@bash scripts/cups-queue.sh
+
+run: setup cups-queue
+	@bash scripts/run-demo.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check devices kiosk screens server tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy devices kiosk server screens
+
+test: setup cups-queue lint typecheck
+	$(VENV)/bin/pytest
+
+bench: setup
+	$(PY) bench/pdf_libraries.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -1,0 +1,36 @@
+"""Receipt printers: a receipt is data (lines, a QR code); the driver turns it into ESC/POS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from abc import abstractmethod
+
+from devices.contract import Device
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    text: str
+    bold: bool = False
+    align: str = "left"  # left | center | right
+    double: bool = False
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a receipt says; the printer profile decides how it looks."""
+
+    lines: list[ReceiptLine] = field(default_factory=list)
+    qr: str | None = None  # printed with the printer's native QR command where supported
+    footer: list[ReceiptLine] = field(default_factory=list)
+
+
+class ReceiptPrinter(Device):
+    """Contract: :meth:`print_receipt` returns only when the printer took the whole receipt."""
+
+    kind = "receipt_printer"
+
+    @abstractmethod
+    def print_receipt(self, receipt: Receipt) -> None:
+        """Implemented by each transport."""

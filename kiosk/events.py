@@ -1,0 +1,80 @@
+"""What the kiosk core tells its face (the touchscreen, or a log in headless mode).
+
+Events carry message keys from :mod:`kiosk.i18n`, never finished sentences, so every face can
+show them in the citizen's chosen language. Listeners are called on the core's worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class KioskEvent:
+    """Base of every event; ``kind`` names it on the wire (JSON lines in headless mode)."""
+
+    kind: str = field(init=False, default="event")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Ready(KioskEvent):
+    """Waiting for a citizen to scan a code."""
+
+    kind: str = field(init=False, default="ready")
+
+
+@dataclass(frozen=True)
+class CodeAccepted(KioskEvent):
+    """A well-formed code was read; the server is being asked about it."""
+
+    masked_code: str = ""
+    kind: str = field(init=False, default="code_accepted")
+
+
+@dataclass(frozen=True)
+class Refused(KioskEvent):
+    """Nothing will be printed for this code; ``message`` says why (an i18n key)."""
+
+    reason: str = ""
+    message: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    kind: str = field(init=False, default="refused")
+
+
+@dataclass(frozen=True)
+class PrintProgress(KioskEvent):
+    """A step of the print job: ``step`` is download | a4 | receipt | confirm."""
+
+    step: str = ""
+    done: int = 0
+    total: int = 0
+    document: str = ""  # document type code, e.g. "KK"; the face translates it
+    kind: str = field(init=False, default="print_progress")
+
+
+@dataclass(frozen=True)
+class PrintDone(KioskEvent):
+    """Everything printed and the server was told (or will be, through the outbox)."""
+
+    receipt_number: str = ""
+    documents: list[str] = field(default_factory=list)
+    holder: str = ""  # partly masked name of the document holder
+    kind: str = field(init=False, default="print_done")
+
+
+@dataclass(frozen=True)
+class PrintFailed(KioskEvent):
+    """The job stopped; ``message`` tells the citizen what happened and what to do."""
+
+    reason: str = ""
+    message: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    kind: str = field(init=False, default="print_failed")
+
+
+EventListener = Callable[[KioskEvent], None]

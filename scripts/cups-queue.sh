@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Make sure cupsd runs and the ADM-A4 queue exists: a cups-pdf queue that writes
+# every printed job as a PDF file into $ADM_PDF_DIR (default /var/spool/adm-pdf).
+# Used by the demo (`make run`) and by the tests (`make test`); idempotent.
+set -euo pipefail
+queue=${ADM_A4_QUEUE:-ADM-A4}
+outdir=${ADM_PDF_DIR:-/var/spool/adm-pdf}
+ppd=/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd
+
+if [[ $(id -u) -ne 0 ]]; then
+  if lpstat -p "$queue" >/dev/null 2>&1; then exit 0; fi
+  echo "cups-queue: queue $queue is missing; as root run: $0" >&2
+  exit 1
+fi
+
+if ! lpstat -r >/dev/null 2>&1; then
+  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+    systemctl start cups
+  else
+    cupsd
+  fi
+  for _ in $(seq 1 50); do lpstat -r >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+mkdir -p "$outdir"
+# cups-pdf reads /etc/cups/cups-pdf-<name>.conf for the device URI cups-pdf:/<name>;
+# Label 2 puts the CUPS job id into every file name so a job's output can be found.
+conf=/etc/cups/cups-pdf-adm.conf
+want=$(printf 'Out %s\nAnonDirName %s\nLabel 2\n' "$outdir" "$outdir")
+if [[ ! -f $conf ]] || [[ "$(cat "$conf")" != "$want" ]]; then
+  printf '%s\n' "$want" > "$conf"
+fi
+
+if ! lpstat -v "$queue" 2>/dev/null | grep -q 'cups-pdf:/adm'; then
+  lpadmin -p "$queue" -v cups-pdf:/adm -P "$ppd" -E -o media=A4 -o PageSize=A4 2>/dev/null
+fi
+cupsenable "$queue" 2>/dev/null || true
+cupsaccept "$queue" 2>/dev/null || true

@@ -1,0 +1,1 @@
+"""The central server: issues signed documents, hands out print jobs, verifies papers."""

@@ -1,0 +1,72 @@
+"""Request dependencies: a database session per request, the authenticated kiosk or staff."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from server.api.errors import ApiError
+from server.codes import hash_secret
+from server.models import Kiosk
+from server.settings import Settings
+from server.signing import Signer
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    factory = request.app.state.sessions
+    with factory() as session, session.begin():
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_signer(request: Request) -> Signer:
+    signer: Signer = request.app.state.signer
+    return signer
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SignerDep = Annotated[Signer, Depends(get_signer)]
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise ApiError(401, "unauthenticated", "Bearer credential required")
+    return authorization[len("Bearer ") :].strip()
+
+
+def current_kiosk(
+    session: SessionDep, authorization: Annotated[str | None, Header()] = None
+) -> Kiosk:
+    """The kiosk named by its credential `<kiosk id>:<secret>`, or 401/403."""
+    kiosk_id, _, secret = _bearer(authorization).partition(":")
+    kiosk = session.get(Kiosk, kiosk_id) if kiosk_id and secret else None
+    if kiosk is None or not hmac.compare_digest(kiosk.credential_hash, hash_secret(secret)):
+        raise ApiError(401, "unauthenticated", "Unknown kiosk or wrong credential")
+    if kiosk.revoked_at is not None:
+        raise ApiError(403, "kiosk_revoked", "This kiosk has been revoked by the office")
+    kiosk.last_seen_at = datetime.now()
+    return kiosk
+
+
+def require_staff(
+    settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
+) -> str:
+    """Staff API access by the operator's token (replaced by console logins later)."""
+    token = _bearer(authorization)
+    if not settings.staff_token or not hmac.compare_digest(token, settings.staff_token):
+        raise ApiError(403, "forbidden", "Staff credential required")
+    return "staff"
+
+
+CurrentKiosk = Annotated[Kiosk, Depends(current_kiosk)]
+StaffDep = Annotated[str, Depends(require_staff)]

@@ -1,0 +1,105 @@
+"""The kiosk's API: who am I, claim a pickup code, download its PDFs, report the outcome."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from server.api.deps import CurrentKiosk, SessionDep, SettingsDep
+from server.api.errors import ApiError
+from server.api.schemas import ClaimCreate, JobDocument, KioskPublic, OutcomeCreate, PrintJobPublic
+from server.models import Document, PrintJob
+from server.printing import Outcome, PickupRefused, claim, job_for_kiosk, record_outcome
+from server.privacy import mask_name
+
+router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"])
+
+
+def _public(job: PrintJob) -> PrintJobPublic:
+    return PrintJobPublic(
+        id=job.id,
+        receipt_number=job.receipt_number,
+        status=job.status,
+        lease_expires_at=job.lease_expires_at,
+        documents=[
+            JobDocument(
+                id=d.id,
+                doc_type=d.doc_type,
+                number=d.number,
+                holder_masked=mask_name(d.holder_name),
+                download_path=f"{router.prefix}/print-jobs/{job.id}/documents/{d.id}/pdf",
+            )
+            for d in job.pickup_code.documents
+        ],
+    )
+
+
+def _refused(exc: PickupRefused) -> ApiError:
+    return ApiError(exc.status, exc.reason, exc.message, **exc.extra)
+
+
+@router.get("/me")
+def whoami(kiosk: CurrentKiosk) -> KioskPublic:
+    """Lets a kiosk check its credential and learn where the office placed it."""
+    return KioskPublic(
+        id=kiosk.id, name=kiosk.name, location_name=kiosk.location_name, region_code=kiosk.region_code
+    )
+
+
+@router.post("/print-jobs", status_code=201)
+def create_print_job(
+    body: ClaimCreate, kiosk: CurrentKiosk, session: SessionDep, settings: SettingsDep
+) -> PrintJobPublic:
+    """Claim a pickup code for printing here; refused if unknown, printed or being printed."""
+    try:
+        job = claim(session, kiosk, body.pickup_code, settings.claim_lease_seconds)
+    except PickupRefused as exc:
+        raise _refused(exc) from None
+    return _public(job)
+
+
+@router.get("/print-jobs/{job_id}")
+def get_print_job(job_id: str, kiosk: CurrentKiosk, session: SessionDep) -> PrintJobPublic:
+    try:
+        return _public(job_for_kiosk(session, kiosk, job_id))
+    except PickupRefused as exc:
+        raise _refused(exc) from None
+
+
+@router.get(
+    "/print-jobs/{job_id}/documents/{document_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def download_document(
+    job_id: str, document_id: str, kiosk: CurrentKiosk, session: SessionDep
+) -> Response:
+    """The signed PDF, only while this kiosk holds the claim that covers it."""
+    try:
+        job = job_for_kiosk(session, kiosk, job_id)
+    except PickupRefused as exc:
+        raise _refused(exc) from None
+    if job.status != "claimed":
+        raise ApiError(409, "job_closed", f"Print job already ended as {job.status}")
+    if document_id not in {d.id for d in job.pickup_code.documents}:
+        raise ApiError(404, "unknown_document", "Document is not part of this print job")
+    document = session.get(Document, document_id)
+    assert document is not None
+    return Response(
+        document.pdf,
+        media_type="application/pdf",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.post("/print-jobs/{job_id}/result")
+def report_result(
+    job_id: str, body: OutcomeCreate, kiosk: CurrentKiosk, session: SessionDep
+) -> PrintJobPublic:
+    """Record printed or failed once; the kiosk's outbox may safely repeat this call."""
+    try:
+        job = record_outcome(
+            session, kiosk, job_id, Outcome(body.outcome, body.stage, body.detail)
+        )
+    except PickupRefused as exc:
+        raise _refused(exc) from None
+    return _public(job)

@@ -1,0 +1,165 @@
+"""Demo data: three families in Kabupaten Sinjai (73.07), each with an issued KK, and a kiosk.
+
+Loading is idempotent. Every load hands out fresh pickup codes (older unused ones are revoked)
+and a fresh kiosk credential, because only their hashes are stored.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.audit import audit
+from server.codes import hash_secret
+from server.issuance import issue_kk
+from server.models import Document, Family, Kiosk, PickupCode, Resident
+from server.printing import issue_pickup_code
+from server.settings import Settings
+from server.signing import Signer
+
+OFFICIAL = {
+    "place": "Sinjai",
+    "name": "Drs. H. Andi Mappasere, M.Si.",
+    "nip": "19700812 199503 1 004",
+    "title": "Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Sinjai",
+}
+DEMO_KIOSK_ID = "ADM-7307-01"
+
+_FAMILIES = [
+    {
+        "kk_number": "7307061203150001",
+        "address": "Jl. Persatuan Raya No. 12",
+        "rt_rw": "001/002",
+        "village": "Biringere",
+        "district": "Sinjai Utara",
+        "postal_code": "92611",
+        "region_code": "73.07.06.1003",
+        "members": [
+            ("7307061405800003", "Andi Baso Rahman", "L", "Sinjai", date(1980, 5, 14),
+             "S1", "Pegawai Negeri Sipil", "KAWIN", "KEPALA KELUARGA",
+             "Andi Rahman", "Sitti Aminah"),
+            ("7307064209840002", "Hasnawati", "P", "Bulukumba", date(1984, 9, 2),
+             "D3", "Mengurus Rumah Tangga", "KAWIN", "ISTRI", "Muh. Saleh", "Rosmini"),
+            ("7307062001100001", "Muhammad Rizky Baso", "L", "Sinjai", date(2010, 1, 20),
+             "SLTP", "Pelajar/Mahasiswa", "BELUM KAWIN", "ANAK",
+             "Andi Baso Rahman", "Hasnawati"),
+            ("7307065107140002", "Nur Aisyah Baso", "P", "Sinjai", date(2014, 7, 11),
+             "SD", "Pelajar/Mahasiswa", "BELUM KAWIN", "ANAK",
+             "Andi Baso Rahman", "Hasnawati"),
+        ],
+    },
+    {
+        "kk_number": "7307021508180004",
+        "address": "Dusun Bonto Langkasa",
+        "rt_rw": "002/001",
+        "village": "Samataring",
+        "district": "Sinjai Timur",
+        "postal_code": "92671",
+        "region_code": "73.07.02.2007",
+        "members": [
+            ("7307023011750001", "Muh. Arifin", "L", "Sinjai", date(1975, 11, 30),
+             "SLTA", "Petani/Pekebun", "KAWIN", "KEPALA KELUARGA", "Baharuddin", "Hadijah"),
+            ("7307024803780001", "Syamsiah", "P", "Sinjai", date(1978, 3, 8),
+             "SLTP", "Petani/Pekebun", "KAWIN", "ISTRI", "Abd. Hamid", "Sitti Rahmah"),
+            ("7307021906050002", "Ahmad Fauzi", "L", "Sinjai", date(2005, 6, 19),
+             "SLTA", "Nelayan/Perikanan", "BELUM KAWIN", "ANAK", "Muh. Arifin", "Syamsiah"),
+        ],
+    },
+    {
+        "kk_number": "7307031102200002",
+        "address": "Jl. Poros Sinjai-Bulukumba Km. 14",
+        "rt_rw": "003/001",
+        "village": "Palangka",
+        "district": "Sinjai Selatan",
+        "postal_code": "92661",
+        "region_code": "73.07.03.2004",
+        "members": [
+            ("7307036512580001", "Hj. Sitti Nurhayati", "P", "Sinjai", date(1958, 12, 25),
+             "SD", "Wiraswasta", "CERAI MATI", "KEPALA KELUARGA", "H. Mappiare", "Besse"),
+            ("7307030404900003", "Rahmat Hidayat", "L", "Makassar", date(1990, 4, 4),
+             "S1", "Guru", "BELUM KAWIN", "ANAK", "Abdul Kadir", "Hj. Sitti Nurhayati"),
+        ],
+    },
+]
+
+
+@dataclass(frozen=True)
+class DemoCodes:
+    kiosk_id: str
+    kiosk_credential: str
+    pickup_codes: dict[str, str]  # KK number -> pickup code text
+
+
+def _ensure_family(session: Session, spec: dict) -> Family:  # type: ignore[type-arg]
+    family = session.scalar(select(Family).where(Family.kk_number == spec["kk_number"]))
+    if family is not None:
+        return family
+    family = Family(
+        kk_number=spec["kk_number"],
+        address=spec["address"],
+        rt_rw=spec["rt_rw"],
+        village=spec["village"],
+        district=spec["district"],
+        regency="Kabupaten Sinjai",
+        province="Sulawesi Selatan",
+        postal_code=spec["postal_code"],
+        region_code=spec["region_code"],
+    )
+    for position, m in enumerate(spec["members"]):
+        family.members.append(
+            Resident(
+                nik=m[0], name=m[1], sex=m[2], birth_place=m[3], birth_date=m[4],
+                religion="Islam", education=m[5], occupation=m[6], marital_status=m[7],
+                relation=m[8], nationality="WNI", father_name=m[9], mother_name=m[10],
+                position=position,
+            )
+        )
+    session.add(family)
+    session.flush()
+    return family
+
+
+def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes:
+    """Make sure the demo register exists and hand out fresh codes and a kiosk credential."""
+    now = datetime.now()
+    codes: dict[str, str] = {}
+    for spec in _FAMILIES:
+        family = _ensure_family(session, spec)
+        document = session.scalar(
+            select(Document)
+            .where(Document.doc_type == "KK", Document.number == family.kk_number)
+            .order_by(Document.version.desc())
+        )
+        if document is None:
+            document = issue_kk(session, family, signer, settings.public_url, OFFICIAL, now)
+            session.flush()
+        for old in session.scalars(
+            select(PickupCode).where(
+                PickupCode.documents.contains(document),
+                PickupCode.used_at.is_(None),
+                PickupCode.revoked_at.is_(None),
+            )
+        ):
+            old.revoked_at = now
+        codes[family.kk_number] = issue_pickup_code(session, [document], settings.pickup_code_days)
+
+    secret = secrets.token_urlsafe(24)
+    kiosk = session.get(Kiosk, DEMO_KIOSK_ID)
+    if kiosk is None:
+        kiosk = Kiosk(
+            id=DEMO_KIOSK_ID,
+            name="ADM Kantor Camat Sinjai Utara",
+            location_name="Kantor Kecamatan Sinjai Utara, Jl. Persatuan Raya, Balangnipa",
+            region_code="73.07.06",
+            credential_hash="",
+            created_at=now,
+        )
+        session.add(kiosk)
+    kiosk.credential_hash = hash_secret(secret)
+    kiosk.revoked_at = None
+    audit(session, "system", "demo.load", DEMO_KIOSK_ID, families=len(_FAMILIES))
+    return DemoCodes(DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:{secret}", codes)

@@ -1,0 +1,160 @@
+"""The server's tables: families and residents, issued documents, pickup codes, kiosks, print jobs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Family(Base):
+    """A Kartu Keluarga: one household at one address."""
+
+    __tablename__ = "families"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kk_number: Mapped[str] = mapped_column(String(16), unique=True)
+    address: Mapped[str] = mapped_column(String(200))
+    rt_rw: Mapped[str] = mapped_column(String(7))
+    village: Mapped[str] = mapped_column(String(100))
+    district: Mapped[str] = mapped_column(String(100))
+    regency: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(100))
+    postal_code: Mapped[str] = mapped_column(String(5))
+    region_code: Mapped[str] = mapped_column(String(13))
+    members: Mapped[list[Resident]] = relationship(
+        back_populates="family", order_by="Resident.position"
+    )
+
+
+class Resident(Base):
+    """A person registered in a family, identified by NIK."""
+
+    __tablename__ = "residents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    sex: Mapped[str] = mapped_column(String(1))  # L | P
+    birth_place: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    religion: Mapped[str] = mapped_column(String(30))
+    education: Mapped[str] = mapped_column(String(60))
+    occupation: Mapped[str] = mapped_column(String(60))
+    marital_status: Mapped[str] = mapped_column(String(30))
+    relation: Mapped[str] = mapped_column(String(40))
+    nationality: Mapped[str] = mapped_column(String(3), default="WNI")
+    father_name: Mapped[str] = mapped_column(String(120))
+    mother_name: Mapped[str] = mapped_column(String(120))
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    family: Mapped[Family] = relationship(back_populates="members")
+
+
+class Document(Base):
+    """An issued, signed document; its PDF never changes once issued."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("doc_type", "number", "version"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id"))
+    holder_name: Mapped[str] = mapped_column(String(120))
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    content_digest: Mapped[str] = mapped_column(String(64))
+    signed_token: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(16))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    print_count: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+pickup_code_documents = Table(
+    "pickup_code_documents",
+    Base.metadata,
+    Column("pickup_code_id", ForeignKey("pickup_codes.id"), primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), primary_key=True),
+)
+
+
+class PickupCode(Base):
+    """The secret a citizen receives (WhatsApp, e-mail) to print their documents once."""
+
+    __tablename__ = "pickup_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(4))  # first characters, for staff and logs
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    used_by_kiosk_id: Mapped[str | None] = mapped_column(String(40))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    claimed_job_id: Mapped[str | None] = mapped_column(String(32))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    documents: Mapped[list[Document]] = relationship(secondary=pickup_code_documents)
+
+
+class Kiosk(Base):
+    """A kiosk enrolled with the server; it authenticates with its own credential."""
+
+    __tablename__ = "kiosks"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    location_name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str] = mapped_column(String(13))
+    credential_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PrintJob(Base):
+    """One kiosk's claim on one pickup code, ending printed or failed."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"))
+    pickup_code_id: Mapped[int] = mapped_column(ForeignKey("pickup_codes.id"))
+    receipt_number: Mapped[str] = mapped_column(String(24), unique=True)
+    status: Mapped[str] = mapped_column(String(12))  # claimed | printed | failed
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    lease_expires_at: Mapped[datetime] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    failure_stage: Mapped[str | None] = mapped_column(String(20))
+    failure_detail: Mapped[str | None] = mapped_column(String(200))
+    pickup_code: Mapped[PickupCode] = relationship()
+
+
+class AuditEntry(Base):
+    """Append-only record of who did what; never updated or deleted."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,31 @@
+"""Server settings, read from ADM_* environment variables (and a .env file when present)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything an operator may set; the defaults run the demo on SQLite under ./var/server."""
+
+    model_config = SettingsConfigDict(env_prefix="ADM_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("var/server")
+    database_url: str = ""  # empty: SQLite in data_dir
+    public_url: str = "http://localhost:8000"  # where printed QR codes point for verification
+    host: str = "127.0.0.1"
+    port: int = 8000
+    staff_token: str = ""  # bearer token for the staff API until the console has logins
+    pickup_code_days: int = 30
+    claim_lease_seconds: int = 600
+    max_request_bytes: int = 1_000_000
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'adm.db'}"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
