@@ -1,4 +1,4 @@
-"""The contract every device obeys, modelled on UnifiedPOS: state, open/close, health, counters, events.
+"""The contract every device obeys, after UnifiedPOS: state, open/close, health, counters, events.
 
 A driver subclasses :class:`Device` (or one of the class contracts in ``scanner``, ``receipt``,
 ``a4``) and reports state changes through :meth:`Device._set_state` and :meth:`Device._emit`,
@@ -7,7 +7,6 @@ which fan out to listeners on whatever thread the driver runs on.
 
 from __future__ import annotations
 
-import abc
 import enum
 import logging
 import threading
@@ -78,7 +77,7 @@ class HealthReport:
 Listener = Callable[[StatusEvent], None]
 
 
-class Device(abc.ABC):
+class Device:
     """Base of every driver: state machine, counters and listener fan-out."""
 
     kind: str = "device"

@@ -17,7 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Print your civil registration documents yourself",
     },
     "attract.body": {
-        "id": "Kartu Keluarga, akta, dan dokumen lain yang sudah selesai. Sentuh layar untuk mulai.",
+        "id": "Kartu Keluarga, akta, dan dokumen lain yang sudah selesai. "
+        "Sentuh layar untuk mulai.",
         "en": "Family cards, certificates and other finished documents. Touch the screen to start.",
     },
     "attract.touch": {"id": "Sentuh untuk mulai", "en": "Touch to start"},
@@ -27,6 +28,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hold the QR code from WhatsApp or e-mail under the scanner below the screen.",
     },
     "scan.checking": {"id": "Memeriksa kode Anda...", "en": "Checking your code..."},
+    "scan.scanner_here": {
+        "id": "Pemindai ada di bawah layar",
+        "en": "The scanner is below the screen",
+    },
     "printing.title": {"id": "Sedang mencetak", "en": "Printing"},
     "printing.wait": {
         "id": "Mohon tunggu, jangan tinggalkan anjungan.",
@@ -36,10 +41,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "printing.step.a4": {"id": "Mencetak dokumen", "en": "Printing document"},
     "printing.step.receipt": {"id": "Mencetak tanda terima", "en": "Printing receipt"},
     "printing.step.confirm": {"id": "Menyelesaikan", "en": "Finishing"},
+    "printing.step.working": {"id": "Sedang diproses", "en": "Working"},
     "done.title": {"id": "Selesai. Terima kasih!", "en": "Done. Thank you!"},
     "done.body": {
         "id": "Ambil dokumen dan tanda terima Anda. Nomor tanda terima: {receipt}",
         "en": "Take your documents and your receipt. Receipt number: {receipt}",
+    },
+    "done.take": {
+        "id": "Ambil dokumen dan tanda terima Anda.",
+        "en": "Please take your documents and your receipt.",
+    },
+    "done.receipt_label": {"id": "Nomor tanda terima", "en": "Receipt number"},
+    "done.holder": {"id": "Atas nama: {holder}", "en": "Name: {holder}"},
+    "idle.countdown": {
+        "id": "Kembali ke awal dalam {seconds} detik. Sentuh layar untuk tetap di sini.",
+        "en": "Going back to the start in {seconds} seconds. Touch the screen to stay.",
     },
     "button.back": {"id": "Kembali", "en": "Back"},
     "button.home": {"id": "Beranda", "en": "Home"},
@@ -50,6 +66,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "doc.AKTA_KEMATIAN": {"id": "Akta Kematian", "en": "Death Certificate"},
     "doc.KIA": {"id": "Kartu Identitas Anak", "en": "Child Identity Card"},
     # refusals and failures
+    "refused.title": {"id": "Tidak dapat dicetak", "en": "Cannot be printed"},
+    "refused.generic": {
+        "id": "Dokumen untuk kode ini tidak dapat dicetak. Hubungi petugas Disdukcapil.",
+        "en": "The documents for this code cannot be printed. Please ask a Disdukcapil officer.",
+    },
+    "failed.title": {"id": "Maaf, pencetakan terhenti", "en": "Sorry, printing has stopped"},
+    "failed.generic": {
+        "id": "Terjadi gangguan. Tunjukkan layar ini kepada petugas.",
+        "en": "Something went wrong. Please show this screen to an officer.",
+    },
     "refused.not_a_code": {
         "id": "Kode ini bukan kode pengambilan dokumen ADM. Gunakan kode QR dari Disdukcapil.",
         "en": "This is not an ADM pickup code. Please use the QR code sent by Disdukcapil.",
@@ -60,7 +86,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "refused.already_printed": {
         "id": "Dokumen untuk kode ini sudah dicetak pada {printed_at}. Tidak dicetak ulang.",
-        "en": "The documents for this code were already printed on {printed_at}. Not printed again.",
+        "en": "The documents for this code were already printed on {printed_at}. "
+        "Not printed again.",
     },
     "refused.in_progress": {
         "id": "Kode ini sedang dicetak di anjungan lain. Coba lagi beberapa menit lagi.",

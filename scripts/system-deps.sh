@@ -8,7 +8,8 @@ packages=(
   libzbar0                # pyzbar, the second-opinion QR decoder
   cups cups-client        # the A4 print path (cupsd, lpadmin)
   printer-driver-cups-pdf # the A4 queue used by the demo and tests writes PDF files
-  poppler-utils           # pdftotext / pdftoppm: tests read what CUPS printed
+  poppler-utils           # pdftoppm: tests look at what CUPS printed
+  tesseract-ocr           # tests read the printed page back, as a person would
   xvfb xauth xdotool      # the kiosk window on a virtual display, tapped by UI tests
   libgl1 libgl1-mesa-dri libegl1 libmtdev1  # OpenGL (llvmpipe) and touch input for Kivy
   fonts-dejavu-core       # embedded fonts of the issued PDF documents

@@ -29,7 +29,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
+        if length is not None and (
+            not length.isdigit() or int(length) > settings.max_request_bytes
+        ):
             return JSONResponse(
                 {"detail": {"reason": "too_large", "message": "Request body too large"}},
                 status_code=413,

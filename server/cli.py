@@ -38,8 +38,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from server.app import create_app
 
     app = create_app(settings)
-    log.info("serving on http://%s:%d (database %s)", args.host, args.port,
-             settings.effective_database_url.split("://")[0])
+    log.info(
+        "serving on http://%s:%d (database %s)",
+        args.host,
+        args.port,
+        settings.effective_database_url.split("://")[0],
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 

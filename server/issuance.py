@@ -83,8 +83,13 @@ def issue_kk(
     )
     doc_id = new_id()[:16]
     token = signer.sign(
-        {"i": doc_id, "t": "KK", "n": family.kk_number, "d": now.date().isoformat(),
-         "h": digest[:24]}
+        {
+            "i": doc_id,
+            "t": "KK",
+            "n": family.kk_number,
+            "d": now.date().isoformat(),
+            "h": digest[:24],
+        }
     )
     qr_content = f"{public_url.rstrip('/')}/v/{token}"
     document = Document(

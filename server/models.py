@@ -1,4 +1,4 @@
-"""The server's tables: families and residents, issued documents, pickup codes, kiosks, print jobs."""
+"""The server's tables: families, residents, issued documents, pickup codes, kiosks, print jobs."""
 
 from __future__ import annotations
 

@@ -40,7 +40,9 @@ def parse_nik(nik: str, century_cutoff: int | None = None) -> NikParts:
     try:
         born = date(year, month, day)
     except ValueError as exc:
-        raise InvalidNik("tanggal lahir dalam NIK tidak valid / birth date in NIK is invalid") from exc
+        raise InvalidNik(
+            "tanggal lahir dalam NIK tidak valid / birth date in NIK is invalid"
+        ) from exc
     serial = nik[12:16]
     if serial == "0000":
         raise InvalidNik("nomor urut NIK tidak valid / serial number in NIK is invalid")

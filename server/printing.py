@@ -125,7 +125,7 @@ def record_outcome(session: Session, kiosk: Kiosk, job_id: str, result: Outcome)
 
 
 def issue_pickup_code(session: Session, documents: list[Document], days: int) -> str:
-    """A new pickup code for these documents; only its hash is stored, the text goes to the citizen."""
+    """A new pickup code for these documents; only its hash is kept, the citizen gets the text."""
     now = datetime.now()
     text = new_pickup_code()
     canonical = normalise_pickup_code(text)
@@ -138,5 +138,7 @@ def issue_pickup_code(session: Session, documents: list[Document], days: int) ->
         documents=list(documents),
     )
     session.add(code)
-    audit(session, "system", "pickup_code.issue", canonical[:4], documents=[d.id for d in documents])
+    audit(
+        session, "system", "pickup_code.issue", canonical[:4], documents=[d.id for d in documents]
+    )
     return text

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-TOKEN_PREFIX = "ADM1"
+TOKEN_PREFIX = "ADM1"  # noqa: S105 - a format marker, not a secret
 
 
 class BadSignature(ValueError):

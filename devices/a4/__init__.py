@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from abc import abstractmethod
 
 from devices.contract import Device
 
@@ -22,7 +21,7 @@ class PrintResult:
 
 
 class A4Printer(Device):
-    """Contract: :meth:`print_pdf` blocks until the job completed, or raises JobFailed/DeviceNotReady."""
+    """Contract: :meth:`print_pdf` blocks until the job completed, or raises a DeviceError."""
 
     kind = "a4_printer"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from abc import abstractmethod
+from dataclasses import dataclass, field
 
 from devices.contract import Device
 

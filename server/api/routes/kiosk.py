@@ -41,7 +41,10 @@ def _refused(exc: PickupRefused) -> ApiError:
 def whoami(kiosk: CurrentKiosk) -> KioskPublic:
     """Lets a kiosk check its credential and learn where the office placed it."""
     return KioskPublic(
-        id=kiosk.id, name=kiosk.name, location_name=kiosk.location_name, region_code=kiosk.region_code
+        id=kiosk.id,
+        name=kiosk.name,
+        location_name=kiosk.location_name,
+        region_code=kiosk.region_code,
     )
 
 
@@ -97,9 +100,7 @@ def report_result(
 ) -> PrintJobPublic:
     """Record printed or failed once; the kiosk's outbox may safely repeat this call."""
     try:
-        job = record_outcome(
-            session, kiosk, job_id, Outcome(body.outcome, body.stage, body.detail)
-        )
+        job = record_outcome(session, kiosk, job_id, Outcome(body.outcome, body.stage, body.detail))
     except PickupRefused as exc:
         raise _refused(exc) from None
     return _public(job)

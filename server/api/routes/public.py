@@ -28,11 +28,11 @@ def verify(token: str, signer: SignerDep, session: SessionDep) -> Verification:
     document = session.get(Document, str(payload.get("i")))
     if document is None:
         return Verification(status="unknown", message="Document not found in the register")
-    status = "revoked" if document.revoked_at is not None else "genuine"
+    revoked = document.revoked_at is not None
     return Verification(
-        status=status,
+        status="revoked" if revoked else "genuine",
         doc_type=document.doc_type,
         number=document.number,
         issued_on=payload.get("d"),
-        message="Dokumen asli" if status == "genuine" else "Dokumen telah dicabut",
+        message="Dokumen telah dicabut" if revoked else "Dokumen asli",
     )

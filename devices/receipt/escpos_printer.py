@@ -1,0 +1,174 @@
+"""ESC/POS receipt printers through python-escpos, over serial or network (port 9100).
+
+The connection is opened for each receipt and closed after, so a printer that was power-cycled
+between citizens is simply found again. Where the profile allows, the paper sensor is asked
+(DLE EOT 4) before printing, so an empty roll is reported instead of a receipt lost in the air.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from devices.contract import DeviceState, HealthLevel, HealthReport, StatusKind
+from devices.errors import ConfigError, DeviceNotReady, DeviceOffline, DriverUnavailable
+from devices.receipt import Receipt, ReceiptPrinter
+
+log = logging.getLogger(__name__)
+
+PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4: paper roll sensor
+PAPER_NEAR_END_BITS = 0x0C
+PAPER_EMPTY_BITS = 0x60
+
+try:
+    from escpos import printer as escpos_printer
+    from escpos.exceptions import Error as EscposError
+except ImportError:  # pragma: no cover - depends on the installation
+    escpos_printer = None
+    EscposError = Exception
+
+
+def is_usable() -> bool:
+    return escpos_printer is not None
+
+
+class EscposReceiptPrinter(ReceiptPrinter):
+    """One ESC/POS printer; ``transport`` is serial or network, the rest comes from its profile."""
+
+    def __init__(
+        self,
+        name: str,
+        transport: str = "serial",
+        port: str = "",
+        baudrate: int = 19200,
+        dsrdtr: bool = False,
+        host: str = "",
+        tcp_port: int = 9100,
+        timeout: float = 3.0,
+        width: int = 42,
+        native_qr: bool = True,
+        status_query: bool = True,
+        cut: str = "partial",
+    ) -> None:
+        super().__init__(name)
+        if transport not in ("serial", "network"):
+            raise ConfigError(f"{name}: transport must be serial or network, not {transport!r}")
+        if transport == "serial" and not port:
+            raise ConfigError(f"{name}: a serial receipt printer needs a port")
+        if transport == "network" and not host:
+            raise ConfigError(f"{name}: a network receipt printer needs a host")
+        self.transport = transport
+        self.port, self.baudrate, self.dsrdtr = port, baudrate, dsrdtr
+        self.host, self.tcp_port, self.timeout = host, tcp_port, timeout
+        self.width = width
+        self.native_qr = native_qr
+        self.status_query = status_query
+        self.cut_mode = "PART" if cut == "partial" else "FULL"
+
+    @property
+    def where(self) -> str:
+        return self.port if self.transport == "serial" else f"{self.host}:{self.tcp_port}"
+
+    def _connect(self) -> Any:
+        if escpos_printer is None:
+            raise DriverUnavailable("python-escpos is not installed (pip install python-escpos)")
+        try:
+            if self.transport == "serial":
+                device = escpos_printer.Serial(
+                    devfile=self.port,
+                    baudrate=self.baudrate,
+                    timeout=self.timeout,
+                    dsrdtr=self.dsrdtr,
+                )
+            else:
+                device = escpos_printer.Network(self.host, self.tcp_port, timeout=self.timeout)
+            device.open()
+        except Exception as exc:  # python-escpos raises many kinds on a missing device
+            self._set_state(DeviceState.OFFLINE, str(exc))
+            self._emit(StatusKind.OFFLINE, self.where)
+            raise DeviceOffline(f"receipt printer at {self.where} cannot be opened: {exc}") from exc
+        if device.device is None:
+            self._set_state(DeviceState.OFFLINE)
+            raise DeviceOffline(f"receipt printer at {self.where} cannot be opened")
+        return device
+
+    def _check_paper(self, device: Any) -> None:
+        # python-escpos' paper_status() reports "plenty" when the printer does not answer at
+        # all, so the reply byte is read and decoded here: bits 2-3 near end, bits 5-6 empty.
+        try:
+            reply = device.query_status(PAPER_STATUS_QUERY)
+        except (EscposError, OSError) as exc:
+            raise DeviceOffline(f"receipt printer at {self.where} failed a status query") from exc
+        if not reply:
+            self._set_state(DeviceState.OFFLINE, "no status reply")
+            self._emit(StatusKind.OFFLINE, self.where)
+            raise DeviceOffline(
+                f"receipt printer at {self.where} did not answer the paper status query"
+            )
+        if reply[0] & PAPER_EMPTY_BITS:
+            self._emit(StatusKind.PAPER_EMPTY, self.where)
+            self._set_state(DeviceState.ERROR, "paper empty")
+            raise DeviceNotReady(f"receipt printer at {self.where} is out of paper")
+        if reply[0] & PAPER_NEAR_END_BITS:
+            self._emit(StatusKind.PAPER_NEAR_END, self.where)
+
+    def open(self) -> None:
+        """Check that the printer answers; the connection itself is made per receipt."""
+        device = self._connect()
+        try:
+            if self.status_query:
+                self._check_paper(device)
+        finally:
+            device.close()
+        self._set_state(DeviceState.IDLE)
+
+    def print_receipt(self, receipt: Receipt) -> None:
+        self._set_state(DeviceState.BUSY)
+        device = self._connect()
+        try:
+            if self.status_query:
+                self._check_paper(device)
+            for line in receipt.lines:
+                self._line(device, line.text, line.align, line.bold, line.double)
+            if receipt.qr:
+                device.set(align="center")
+                device.qr(receipt.qr, native=self.native_qr, size=6, center=not self.native_qr)
+                device.set(align="left")
+            for line in receipt.footer:
+                self._line(device, line.text, line.align, line.bold, line.double)
+            device.cut(mode=self.cut_mode)
+        except (DeviceNotReady, DeviceOffline):
+            raise
+        except (EscposError, OSError) as exc:
+            self._count("errors")
+            self._set_state(DeviceState.ERROR, str(exc))
+            raise DeviceOffline(f"receipt printer at {self.where} failed: {exc}") from exc
+        finally:
+            device.close()
+        self._count("receipts")
+        self._count("cuts")
+        self._count("lines", len(receipt.lines) + len(receipt.footer))
+        self._set_state(DeviceState.IDLE)
+
+    def _line(self, device: Any, text: str, align: str, bold: bool, double: bool) -> None:
+        device.set(align=align, bold=bold, double_height=double, double_width=double)
+        device.text(text + "\n")
+
+    def check_health(self, level: HealthLevel = HealthLevel.INTERNAL) -> HealthReport:
+        try:
+            self.open()
+            ok, why_id, why_en = True, "siap", "ready"
+        except (DeviceOffline, DeviceNotReady, DriverUnavailable) as exc:
+            ok, why_id, why_en = False, "bermasalah", str(exc)
+        return HealthReport(
+            device=self.name,
+            level=level,
+            ok=ok,
+            text_id=f"Printer tanda terima di {self.where}: {why_id}",
+            text_en=f"Receipt printer at {self.where}: {why_en}",
+            details={
+                "where": self.where,
+                "state": self.state.value,
+                "counters": dict(self.counters),
+            },
+        )

@@ -1,0 +1,111 @@
+"""Kiosk commands without a screen: the headless core and the device simulators.
+
+``adm-kiosk`` (screens/cli.py) adds the touchscreen app and hands these subcommands here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from kiosk.config import load_config
+from kiosk.errors import ConfigError
+from kiosk.events import KioskEvent
+from kiosk.logs import setup_logging
+
+log = logging.getLogger("kiosk")
+
+DEFAULT_CONFIG = "config/kiosk.toml"
+DEFAULT_SIM_DIR = "var/sim"
+
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:
+    core = sub.add_parser("core", help="run the kiosk core without a screen, events as JSON lines")
+    core.add_argument("--config", default=DEFAULT_CONFIG)
+    sim = sub.add_parser("sim", help="simulated devices for demos and tests")
+    sim.add_argument("--run-dir", default=DEFAULT_SIM_DIR, help="where the simulator lives")
+    sim_sub = sim.add_subparsers(dest="sim_command", required=True)
+    sim_sub.add_parser("devices", help="run the simulated scanner and receipt printer")
+    scan = sim_sub.add_parser("scan", help="scan a code with the simulated scanner")
+    scan.add_argument("code")
+    paper = sim_sub.add_parser("paper", help="set the simulated receipt paper")
+    paper.add_argument("state", choices=["ok", "near_end", "empty"])
+    cover = sim_sub.add_parser("cover", help="open or close the simulated printer cover")
+    cover.add_argument("state", choices=["open", "closed"])
+    sim_sub.add_parser("receipts", help="show the receipts the simulated printer received")
+
+
+def run_subcommand(args: argparse.Namespace) -> int:
+    if args.command == "core":
+        return run_core(Path(args.config))
+    if args.command == "sim":
+        return run_sim(args)
+    raise SystemExit(f"unknown command {args.command}")
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+
+
+def run_core(config_path: Path) -> int:
+    """Headless kiosk: every event is one JSON line on stdout, logs go to the log file."""
+    from kiosk.core import KioskCore
+
+    try:
+        config = load_config(config_path)
+        setup_logging(config.log_dir, stderr=True)
+        core = KioskCore(config)
+    except ConfigError as exc:
+        sys.stderr.write(f"adm-kiosk: {exc}\n")
+        return 2
+    out_lock = threading.Lock()
+
+    def print_event(event: KioskEvent) -> None:
+        with out_lock:
+            sys.stdout.write(json.dumps(event.as_dict()) + "\n")
+            sys.stdout.flush()
+
+    core.add_listener(print_event)
+    core.start()
+    _wait_for_signal()
+    core.stop()
+    return 0
+
+
+def run_sim(args: argparse.Namespace) -> int:
+    from devices.simulators.host import SimulatorHost, send_command
+
+    run_dir = Path(args.run_dir)
+    if args.sim_command == "devices":
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+        host = SimulatorHost(run_dir)
+        host.serve()
+        sys.stdout.write(
+            f"simulated scanner at {host.scanner.path}, receipt printer at {host.printer.path}\n"
+            f"scan a code with: adm-kiosk sim --run-dir {run_dir} scan CODE\n"
+        )
+        sys.stdout.flush()
+        _wait_for_signal()
+        host.close()
+        return 0
+    line = {
+        "scan": lambda: f"scan {args.code}",
+        "paper": lambda: f"paper {args.state}",
+        "cover": lambda: f"cover {args.state}",
+        "receipts": lambda: "receipts",
+    }[args.sim_command]()
+    try:
+        reply = send_command(run_dir, line)
+    except OSError as exc:
+        sys.stderr.write(f"adm-kiosk: no simulator running in {run_dir}: {exc}\n")
+        return 1
+    sys.stdout.write(json.dumps(reply, indent=2) + "\n")
+    return 0 if reply.get("ok") else 1

@@ -1,0 +1,110 @@
+"""Kiosk configuration from TOML: which server, which credential, which driver for each device.
+
+A corrupt or incomplete file stops the kiosk with one message naming the file and the key,
+before any device is touched.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+from kiosk.i18n import LANGUAGES
+
+DEVICE_ROLES = ("scanner", "receipt", "a4")
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    driver: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    kiosk_id: str
+    server_url: str
+    credential_file: Path
+    data_dir: Path
+    language: str = "id"
+    idle_timeout: float = 60.0
+    server_timeout: float = 10.0
+    ca_bundle: str = ""
+    devices: dict[str, DeviceConfig] = field(default_factory=dict)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    def credential(self) -> str:
+        """The kiosk's secret, read when needed so it is never kept in the config object."""
+        try:
+            text = self.credential_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"kiosk credential file {self.credential_file}: {exc}") from exc
+        if ":" not in text:
+            raise ConfigError(f"kiosk credential file {self.credential_file} is not id:secret")
+        return text
+
+
+def _section(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    value = data.get(name)
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: section [{name}] is missing")
+    return value
+
+
+def _get(section: dict[str, Any], key: str, kind: type, path: Path, where: str) -> Any:
+    value = section.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ConfigError(f"{path}: [{where}] {key} must be a {kind.__name__}")
+    return value
+
+
+def load_config(path: Path) -> KioskConfig:
+    """Read and check the kiosk's TOML file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read kiosk configuration {path}: {exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+    kiosk = _section(data, "kiosk", path)
+    server = _section(data, "server", path)
+    url = _get(server, "url", str, path, "server")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{path}: [server] url must start with http:// or https://")
+    language = kiosk.get("language", "id")
+    if language not in LANGUAGES:
+        raise ConfigError(f"{path}: [kiosk] language must be one of {', '.join(LANGUAGES)}")
+    idle = kiosk.get("idle_timeout", 60)
+    if not isinstance(idle, int | float) or isinstance(idle, bool) or not 5 <= idle <= 3600:
+        raise ConfigError(f"{path}: [kiosk] idle_timeout must be 5 to 3600 seconds")
+
+    devices_section = _section(data, "devices", path)
+    devices: dict[str, DeviceConfig] = {}
+    for role in DEVICE_ROLES:
+        spec = devices_section.get(role)
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{path}: section [devices.{role}] is missing")
+        options = dict(spec)
+        driver = options.pop("driver", None)
+        if not isinstance(driver, str):
+            raise ConfigError(f"{path}: [devices.{role}] driver must be a string")
+        devices[role] = DeviceConfig(driver, options)
+
+    return KioskConfig(
+        kiosk_id=_get(kiosk, "id", str, path, "kiosk"),
+        server_url=url.rstrip("/"),
+        credential_file=Path(_get(server, "credential_file", str, path, "server")),
+        data_dir=Path(kiosk.get("data_dir", "var/kiosk")),
+        language=language,
+        idle_timeout=float(idle),
+        server_timeout=float(server.get("timeout", 10)),
+        ca_bundle=str(server.get("ca_bundle", "")),
+        devices=devices,
+    )

@@ -1,0 +1,146 @@
+"""The kiosk core: devices from configuration, a worker thread for every blocking step, events.
+
+A face (the touchscreen app, or the headless event log) listens for events and may submit
+codes; everything that touches a device or the network runs on the core's worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from typing import Any
+
+from devices.a4 import A4Printer
+from devices.contract import Device, StatusEvent
+from devices.errors import DeviceError
+from devices.receipt import ReceiptPrinter
+from devices.registry import create_device
+from devices.scanner import Scanner
+from kiosk.config import KioskConfig
+from kiosk.errors import ConfigError, ServerRefused, ServerUnavailable
+from kiosk.events import EventListener, KioskEvent, PrintFailed, Ready
+from kiosk.outbox import Outbox
+from kiosk.pickup import PickupPrinting
+from kiosk.server_client import ServerClient
+
+log = logging.getLogger(__name__)
+
+
+class KioskCore:
+    """Owns the devices, the server client and the outbox of one kiosk."""
+
+    def __init__(self, config: KioskConfig) -> None:
+        self.config = config
+        self._listeners: list[EventListener] = []
+        self._jobs: queue.Queue[str | None] = queue.Queue(maxsize=1)
+        self._worker: threading.Thread | None = None
+        self._busy = threading.Event()
+        self.kiosk_name = config.kiosk_id
+        self.server = ServerClient(
+            config.server_url, config.credential(), config.server_timeout, config.ca_bundle
+        )
+        self.devices: dict[str, Device] = {}
+        for role, spec in config.devices.items():
+            try:
+                self.devices[role] = create_device(role, spec.driver, spec.options)
+            except DeviceError as exc:
+                raise ConfigError(str(exc)) from exc
+        self.scanner = self._typed("scanner", Scanner)
+        self.receipt = self._typed("receipt", ReceiptPrinter)
+        self.a4 = self._typed("a4", A4Printer)
+        self.outbox = Outbox(config.data_dir / "outbox.sqlite3", self._send)
+        self.pickup = PickupPrinting(
+            self.server, self.a4, self.receipt, self.outbox, self._emit, lambda: self.kiosk_name
+        )
+
+    def _typed(self, role: str, kind: type[Any]) -> Any:
+        device = self.devices[role]
+        if not isinstance(device, kind):
+            raise ConfigError(f"[devices.{role}] driver is not a {kind.__name__}")
+        return device
+
+    # -- faces ------------------------------------------------------------------------------
+    def add_listener(self, listener: EventListener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: KioskEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken face must not stop printing
+                log.exception("event listener failed on %s", event.kind)
+
+    def submit_code(self, code: str) -> None:
+        """Handle a scanned or typed code; ignored while a job runs, so nothing prints twice."""
+        if self._busy.is_set():
+            log.info("code ignored: a print job is running")
+            return
+        try:
+            self._jobs.put_nowait(code)
+        except queue.Full:
+            log.info("code ignored: another code is waiting")
+
+    # -- life cycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the worker; opening devices and greeting the server happen on it."""
+        self.outbox.start()
+        self._worker = threading.Thread(target=self._run, name="kiosk-core", daemon=True)
+        self._worker.start()
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+        if self._worker is not None:
+            self._worker.join(timeout=10)
+        for device in self.devices.values():
+            try:
+                device.close()
+            except DeviceError:
+                log.warning("closing %s failed", device.name, exc_info=True)
+        self.outbox.close()
+
+    def _open_devices(self) -> None:
+        for role, device in self.devices.items():
+            device.add_listener(self._device_event)
+            try:
+                device.open()
+            except DeviceError as exc:
+                log.error("device %s could not be opened: %s", role, exc)
+        self.scanner.set_code_callback(self.submit_code)
+
+    def _greet_server(self) -> None:
+        try:
+            me = self.server.whoami()
+            self.kiosk_name = str(me.get("name", self.config.kiosk_id))
+            log.info("authenticated to the server as %s (%s)", me.get("id"), self.kiosk_name)
+        except (ServerUnavailable, ServerRefused) as exc:
+            log.error("server greeting failed: %s", exc)
+
+    def _device_event(self, event: StatusEvent) -> None:
+        log.info("device %s: %s %s", event.device, event.kind.value, event.detail)
+
+    def _run(self) -> None:
+        self._open_devices()
+        self._greet_server()
+        self._emit(Ready())
+        while True:
+            code = self._jobs.get()
+            if code is None:
+                return
+            self._busy.set()
+            try:
+                self.pickup.run(code)
+            except Exception:  # the kiosk must keep serving the next citizen
+                log.exception("print flow crashed")
+                self._emit(PrintFailed(reason="server", message="failed.server"))
+            finally:
+                self._busy.clear()
+            self._emit(Ready())
+
+    def _send(self, kind: str, payload: dict[str, Any]) -> None:
+        if kind == "print_result":
+            self.server.report_result(
+                payload["job_id"], payload["outcome"], payload.get("stage"), payload["detail"]
+            )
+        else:
+            raise ServerRefused(0, "unknown_kind", f"outbox message kind {kind!r}", {})

@@ -1,0 +1,113 @@
+"""The kiosk's side of the HTTP API, authenticated with the kiosk's own credential."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from kiosk.errors import ServerRefused, ServerUnavailable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobDocument:
+    id: str
+    doc_type: str
+    number: str
+    holder_masked: str
+    download_path: str
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    id: str
+    receipt_number: str
+    status: str
+    documents: list[JobDocument]
+
+
+class ServerClient:
+    """Every call has a timeout; failures become ServerUnavailable or ServerRefused."""
+
+    def __init__(
+        self, base_url: str, credential: str, timeout: float = 10.0, verify: str = ""
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = (min(3.05, timeout), timeout)
+        self._session = requests.Session()
+        self._session.headers["Authorization"] = f"Bearer {credential}"
+        self._session.headers["User-Agent"] = "adm-kiosk/0.1"
+        if verify:
+            self._session.verify = verify
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        try:
+            response = self._session.request(
+                method, self.base_url + path, timeout=self.timeout, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise ServerUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        if response.status_code >= 500:
+            raise ServerUnavailable(f"{method} {path}: HTTP {response.status_code}")
+        if response.status_code >= 400:
+            detail: dict[str, Any] = {}
+            try:
+                body = response.json()
+                detail = body.get("detail", {}) if isinstance(body, dict) else {}
+            except ValueError:
+                pass
+            if not isinstance(detail, dict):
+                detail = {"message": str(detail)}
+            raise ServerRefused(
+                response.status_code,
+                str(detail.get("reason", "http_error")),
+                str(detail.get("message", response.reason)),
+                {k: str(v) for k, v in detail.items() if k not in ("reason", "message")},
+            )
+        return response
+
+    def whoami(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/api/v1/kiosk/me").json()
+        return result
+
+    def claim(self, pickup_code: str) -> PrintJob:
+        body = self._call("POST", "/api/v1/kiosk/print-jobs", json={"pickup_code": pickup_code})
+        return _job(body.json())
+
+    def download(self, document: JobDocument) -> bytes:
+        response = self._call("GET", document.download_path)
+        if response.headers.get("content-type", "").split(";")[0] != "application/pdf":
+            raise ServerUnavailable(f"document {document.id} did not come back as a PDF")
+        return response.content
+
+    def report_result(self, job_id: str, outcome: str, stage: str | None, detail: str) -> None:
+        self._call(
+            "POST",
+            f"/api/v1/kiosk/print-jobs/{job_id}/result",
+            json={"outcome": outcome, "stage": stage, "detail": detail[:500]},
+        )
+
+
+def _job(data: dict[str, Any]) -> PrintJob:
+    try:
+        return PrintJob(
+            id=str(data["id"]),
+            receipt_number=str(data["receipt_number"]),
+            status=str(data["status"]),
+            documents=[
+                JobDocument(
+                    id=str(d["id"]),
+                    doc_type=str(d["doc_type"]),
+                    number=str(d["number"]),
+                    holder_masked=str(d["holder_masked"]),
+                    download_path=str(d["download_path"]),
+                )
+                for d in data["documents"]
+            ],
+        )
+    except (KeyError, TypeError) as exc:
+        raise ServerUnavailable(f"print job answer is malformed: {exc}") from exc

@@ -1,0 +1,82 @@
+"""adm-kiosk: the touchscreen kiosk app, plus the headless core and simulators from kiosk/."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kiosk import cli as kiosk_cli
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="adm-kiosk",
+        description="ADM kiosk. 'app' runs the touchscreen app; 'core' runs the same kiosk "
+        "without a screen; 'sim' runs and drives simulated devices.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    app = sub.add_parser("app", help="run the touchscreen app")
+    app.add_argument("--config", default=kiosk_cli.DEFAULT_CONFIG)
+    app.add_argument("--screenshot-dir", help="save a screenshot at every screen change")
+    app.add_argument("--fullscreen", action="store_true", help="fill the screen (a real kiosk)")
+    app.add_argument("--size", default="1280x800", help="window size when not fullscreen")
+    kiosk_cli.add_subcommands(sub)
+    return parser
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from kiosk.config import load_config
+    from kiosk.errors import ConfigError
+    from kiosk.logs import setup_logging
+
+    try:
+        config = load_config(Path(args.config))
+    except ConfigError as exc:
+        sys.stderr.write(f"adm-kiosk: {exc}\n")
+        return 2
+    setup_logging(config.log_dir, stderr=True)
+    # Kivy reads these at import: no command-line parsing of ours, its logs through ours.
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    os.environ.setdefault("KIVY_HOME", str((config.data_dir / "kivy").resolve()))
+    from kivy.config import Config
+
+    width, _, height = args.size.partition("x")
+    Config.set("graphics", "fullscreen", "auto" if args.fullscreen else "0")
+    Config.set("graphics", "width", width)
+    Config.set("graphics", "height", height)
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("kivy", "exit_on_escape", "0")
+
+    from kiosk.core import KioskCore
+    from screens.app import KioskApp
+
+    try:
+        core = KioskCore(config)
+    except ConfigError as exc:
+        sys.stderr.write(f"adm-kiosk: {exc}\n")
+        return 2
+    app = KioskApp(
+        core,
+        language=config.language,
+        screenshot_dir=args.screenshot_dir,
+        idle_timeout=config.idle_timeout,
+    )
+    try:
+        app.run()
+    finally:
+        core.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "app":
+        return run_app(args)
+    return kiosk_cli.run_subcommand(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
