@@ -23,6 +23,9 @@ if ! lpstat -r >/dev/null 2>&1; then
 fi
 
 mkdir -p "$outdir"
+# cups-pdf writes as "nobody" for users without an account (the kiosk submits as adm-kiosk),
+# and still reports the job completed when it could not write: the folder must be open.
+chmod 1777 "$outdir"
 # cups-pdf reads /etc/cups/cups-pdf-<name>.conf for the device URI cups-pdf:/<name>;
 # Label 2 puts the CUPS job id into every file name so a job's output can be found.
 conf=/etc/cups/cups-pdf-adm.conf
