@@ -61,13 +61,20 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
     """`adm-server serve` on a free port with the Sinjai demo data loaded."""
     data_dir = tmp_path / "server"
     port = free_port()
-    env = dict(os.environ, ADM_DATA_DIR=str(data_dir), ADM_STAFF_TOKEN=STAFF_TOKEN,
-               ADM_PUBLIC_URL=f"http://127.0.0.1:{port}")
+    env = dict(
+        os.environ,
+        ADM_DATA_DIR=str(data_dir),
+        ADM_STAFF_TOKEN=STAFF_TOKEN,
+        ADM_PUBLIC_URL=f"http://127.0.0.1:{port}",
+    )
     credential = tmp_path / "kiosk-credential"
     codes_file = tmp_path / "codes.json"
     subprocess.run(
         [BIN / "adm-server", "demo", "--credential-out", credential, "--codes-out", codes_file],
-        env=env, check=True, capture_output=True, timeout=120,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     log = open(tmp_path / "server.out", "w")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -99,7 +106,9 @@ def sim(tmp_path: Path) -> Iterator[SimulatorHost]:
     host.close()
 
 
-def write_kiosk_config(tmp_path: Path, server: ServerProcess, sim: SimulatorHost) -> Path:
+def write_kiosk_config(
+    tmp_path: Path, server: ServerProcess, sim: SimulatorHost, a4_queue: str = A4_QUEUE
+) -> Path:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f"""
@@ -107,7 +116,7 @@ def write_kiosk_config(tmp_path: Path, server: ServerProcess, sim: SimulatorHost
 id = "ADM-7307-01"
 language = "id"
 idle_timeout = 60
-data_dir = "{tmp_path / 'kiosk'}"
+data_dir = "{tmp_path / "kiosk"}"
 
 [server]
 url = "{server.url}"
@@ -126,7 +135,7 @@ port = "{sim.printer.path}"
 
 [devices.a4]
 driver = "cups"
-queue = "{A4_QUEUE}"
+queue = "{a4_queue}"
 """
     )
     return path
@@ -155,9 +164,17 @@ class KioskProcess:
 
 
 @pytest.fixture
-def kiosk_core(tmp_path: Path, server: ServerProcess, sim: SimulatorHost) -> Iterator[KioskProcess]:
+def a4_queue() -> str:
+    """The CUPS queue the kiosk prints A4 on; tests of printer faults override this."""
+    return A4_QUEUE
+
+
+@pytest.fixture
+def kiosk_core(
+    tmp_path: Path, server: ServerProcess, sim: SimulatorHost, a4_queue: str
+) -> Iterator[KioskProcess]:
     """`adm-kiosk core` as its own process, its JSON event lines collected."""
-    config = write_kiosk_config(tmp_path, server, sim)
+    config = write_kiosk_config(tmp_path, server, sim, a4_queue)
     proc = subprocess.Popen(
         [BIN / "adm-kiosk", "core", "--config", str(config)],
         stdout=subprocess.PIPE,

@@ -51,6 +51,7 @@ class SerialScanner(Scanner):
         self._serial: serial.Serial | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._discarding = False
 
     # -- life cycle -------------------------------------------------------------------------
     def open(self) -> None:
@@ -124,9 +125,11 @@ class SerialScanner(Scanner):
                 continue
             now = time.monotonic()
             if not chunk:
-                if buffer and now - last_byte > self.partial_timeout:
-                    self._reject(buffer, "incomplete line (no terminator)")
+                if (buffer or self._discarding) and now - last_byte > self.partial_timeout:
+                    if buffer and not self._discarding:
+                        self._reject(buffer, "incomplete line (no terminator)")
                     buffer.clear()
+                    self._discarding = False
                 continue
             last_byte = now
             buffer.extend(chunk)
@@ -136,12 +139,17 @@ class SerialScanner(Scanner):
         while True:
             end = buffer.find(self.terminator)
             if end < 0:
-                if len(buffer) > self.max_length:
+                if len(buffer) > self.max_length and not self._discarding:
                     self._reject(buffer, "line longer than max_length")
+                    self._discarding = True  # the rest of this line is dropped too
+                if self._discarding:
                     buffer.clear()
                 return
             line = bytes(buffer[:end])
             del buffer[: end + len(self.terminator)]
+            if self._discarding:
+                self._discarding = False
+                continue
             # A CRLF scanner configured as CR leaves a leading LF on the next line, and vice versa.
             line = line.strip(b"\r\n")
             if line:

@@ -34,8 +34,12 @@ def ocr_header(png: Path, tmp: Path) -> str:
         upright = image if turn is None else cv2.rotate(image, turn)
         header = upright[: upright.shape[0] // 5]
         cv2.imwrite(str(tmp / "header.png"), header)
-        text += subprocess.run(["tesseract", str(tmp / "header.png"), "-", "--psm", "6"],
-                               capture_output=True, text=True, check=True).stdout
+        text += subprocess.run(
+            ["tesseract", str(tmp / "header.png"), "-", "--psm", "6"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     return text
 
 
@@ -65,7 +69,7 @@ def test_scanned_code_prints_kk_and_receipt_once(server, sim, kiosk_core, tmp_pa
     qr_texts = decode_qr_codes(pages)
     assert len(qr_texts) == 1
     assert qr_texts[0].startswith(server.url + "/v/ADM1.")
-    verdict = server.staff_get(qr_texts[0][len(server.url):]).json()
+    verdict = server.staff_get(qr_texts[0][len(server.url) :]).json()
     assert verdict["status"] == "genuine" and verdict["number"] == KK_NUMBER
 
     # (b) The receipt printer received a native QR code (GS ( k) holding the receipt number.
