@@ -6,7 +6,6 @@ import os
 import subprocess
 
 import pytest
-
 from conftest import wait_until
 
 KK_NUMBER = "7307021508180004"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import cv2
 import zxingcpp
-
 from conftest import cups_output_for, require_tools, wait_until
 
 KK_NUMBER = "7307061203150001"

@@ -1,4 +1,4 @@
-"""Receipt paper out: nothing prints, nothing is counted, the citizen is told, the code stays valid."""
+"""Receipt paper out: nothing prints or is counted, the citizen is told, the code stays valid."""
 
 from __future__ import annotations
 
