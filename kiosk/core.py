@@ -36,6 +36,7 @@ class KioskCore:
         self._jobs: queue.Queue[str | None] = queue.Queue(maxsize=1)
         self._worker: threading.Thread | None = None
         self._busy = threading.Event()
+        self._stopped = False
         self.kiosk_name = config.kiosk_id
         self.server = ServerClient(
             config.server_url, config.credential(), config.server_timeout, config.ca_bundle
@@ -89,6 +90,10 @@ class KioskCore:
         self._worker.start()
 
     def stop(self) -> None:
+        """Finish the current job, close devices and the outbox; safe to call twice."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._jobs.put(None)
         if self._worker is not None:
             self._worker.join(timeout=10)

@@ -48,7 +48,11 @@ class Refused(KioskEvent):
 
 @dataclass(frozen=True)
 class PrintProgress(KioskEvent):
-    """A step of the print job: ``step`` is download | a4 | receipt | confirm."""
+    """A step of the print job starts: ``step`` is download | a4 | receipt | confirm.
+
+    ``done`` steps of ``total`` are finished (a download and an A4 print per document, then
+    the receipt and the confirmation), so ``done / total`` is the share of the work behind us.
+    """
 
     step: str = ""
     done: int = 0

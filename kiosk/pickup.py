@@ -118,32 +118,37 @@ class PickupPrinting:
         self._print(job)
 
     def _print(self, job: PrintJob) -> None:
-        total = len(job.documents)
+        total = 2 * len(job.documents) + 2
+        steps = iter(range(total))
+
+        def progress(step: str, document: str = "") -> None:
+            self.emit(PrintProgress(step=step, done=next(steps), total=total, document=document))
+
         for index, document in enumerate(job.documents):
-            self.emit(
-                PrintProgress(step="download", done=index, total=total, document=document.doc_type)
-            )
+            progress("download", document.doc_type)
             try:
                 pdf = self.server.download(document)
             except (ServerUnavailable, ServerRefused) as exc:
                 self._fail(job, "download", str(exc), "server")
                 return
-            self.emit(PrintProgress(step="a4", done=index, total=total, document=document.doc_type))
+            progress("a4", document.doc_type)
             try:
                 result = self.a4.print_pdf(pdf, title=f"{document.doc_type}-{job.receipt_number}")
             except DeviceError as exc:
-                self._fail(job, "a4", f"document {index + 1}/{total}: {exc}", "a4_printer")
+                self._fail(
+                    job, "a4", f"document {index + 1}/{len(job.documents)}: {exc}", "a4_printer"
+                )
                 return
             finally:
                 del pdf  # the document leaves the kiosk's memory as soon as it is printed
-            log.info("A4 job %s completed for document %d/%d", result.job_id, index + 1, total)
-        self.emit(PrintProgress(step="receipt", done=total, total=total))
+            log.info("A4 job %s completed for document %d", result.job_id, index + 1)
+        progress("receipt")
         try:
             self.receipt.print_receipt(build_receipt(job, self.kiosk_name(), datetime.now()))
         except DeviceError as exc:
             self._fail(job, "receipt", str(exc), "receipt_printer")
             return
-        self.emit(PrintProgress(step="confirm", done=total, total=total))
+        progress("confirm")
         self.outbox.put(
             "print_result",
             f"print_result:{job.id}",

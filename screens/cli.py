@@ -63,6 +63,7 @@ def run_app(args: argparse.Namespace) -> int:
         language=config.language,
         screenshot_dir=args.screenshot_dir,
         idle_timeout=config.idle_timeout,
+        window_size=None if args.fullscreen else (int(width), int(height)),
     )
     try:
         app.run()

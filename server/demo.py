@@ -31,16 +31,16 @@ DEMO_KIOSK_ID = "ADM-7307-01"
 
 _FAMILIES = [
     {
-        "kk_number": "7307061203150001",
+        "kk_number": "7307051203150001",
         "address": "Jl. Persatuan Raya No. 12",
         "rt_rw": "001/002",
         "village": "Biringere",
         "district": "Sinjai Utara",
         "postal_code": "92611",
-        "region_code": "73.07.06.1003",
+        "region_code": "73.07.05.1001",
         "members": [
             (
-                "7307061405800003",
+                "7307051405800003",
                 "Andi Baso Rahman",
                 "L",
                 "Sinjai",
@@ -53,7 +53,7 @@ _FAMILIES = [
                 "Sitti Aminah",
             ),
             (
-                "7307064209840002",
+                "7307054209840002",
                 "Hasnawati",
                 "P",
                 "Bulukumba",
@@ -66,7 +66,7 @@ _FAMILIES = [
                 "Rosmini",
             ),
             (
-                "7307062001100001",
+                "7307052001100001",
                 "Muhammad Rizky Baso",
                 "L",
                 "Sinjai",
@@ -79,7 +79,7 @@ _FAMILIES = [
                 "Hasnawati",
             ),
             (
-                "7307065107140002",
+                "7307055107140002",
                 "Nur Aisyah Baso",
                 "P",
                 "Sinjai",
@@ -260,7 +260,7 @@ def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes
             id=DEMO_KIOSK_ID,
             name="ADM Kantor Camat Sinjai Utara",
             location_name="Kantor Kecamatan Sinjai Utara, Jl. Persatuan Raya, Balangnipa",
-            region_code="73.07.06",
+            region_code="73.07.05",
             credential_hash="",
             created_at=now,
         )

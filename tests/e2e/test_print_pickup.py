@@ -9,7 +9,7 @@ import cv2
 import zxingcpp
 from conftest import cups_output_for, require_tools, wait_until
 
-KK_NUMBER = "7307061203150001"
+KK_NUMBER = "7307051203150001"
 
 
 def printed_pages(pdf: Path, tmp: Path, dpi: int = 300) -> list[Path]:

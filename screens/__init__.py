@@ -1,0 +1,1 @@
+"""Kivy touchscreen face of the ADM kiosk: the app and its screens."""

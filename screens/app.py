@@ -1,0 +1,311 @@
+"""The kiosk's Kivy app: routes core events to the four screens, idle timeout, screenshots."""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import time
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.screenmanager import FadeTransition, ScreenManager
+
+from kiosk.events import (
+    CodeAccepted,
+    KioskEvent,
+    PrintDone,
+    PrintFailed,
+    PrintProgress,
+    Ready,
+    Refused,
+)
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from screens.attract import AttractScreen
+from screens.base import WHITE, BaseScreen, countdown_seconds
+from screens.done import DoneScreen
+from screens.printing import PrintingScreen
+from screens.scan import ScanScreen
+
+log = logging.getLogger("screens")
+
+KEY_ESCAPE = 27
+KEY_F1 = 282
+KEY_F12 = 293
+
+COUNTDOWN_FROM = 10.0  # show the idle countdown in the last seconds
+SCREENSHOT_DELAY = 0.5
+
+
+class KioskScreenManager(ScreenManager):
+    """Notes every touch, so the idle timeout starts over."""
+
+    def on_touch_down(self, touch):
+        app = App.get_running_app()
+        if app is not None and hasattr(app, "note_activity"):
+            app.note_activity()
+        return super().on_touch_down(touch)
+
+
+class KioskApp(App):
+    """The touchscreen face of :class:`KioskCore`.
+
+    Core events arrive on a worker thread; they are queued and handled on the Kivy thread.
+    """
+
+    language = StringProperty(DEFAULT_LANGUAGE)
+    idle_timeout = NumericProperty(60.0)
+    done_timeout = NumericProperty(15.0)
+
+    def __init__(
+        self,
+        core: Any,
+        language: str = DEFAULT_LANGUAGE,
+        screenshot_dir: str | None = None,
+        idle_timeout: float = 60.0,
+        window_size: tuple[int, int] | None = (1280, 800),
+        **kw: Any,
+    ) -> None:
+        self.manager: KioskScreenManager | None = None
+        super().__init__(**kw)
+        self.core = core
+        self.screenshot_dir = screenshot_dir
+        self.window_size = window_size
+        self._events: queue.SimpleQueue[KioskEvent] = queue.SimpleQueue()
+        self._drain_trigger = Clock.create_trigger(self._drain_events, 0)
+        self._last_activity = time.monotonic()
+        self._tick_event: Any = None
+        self._shot_event: Any = None
+        self._shot_number = 0
+        self._shot_tmp = ".adm-shot.png"
+        self._stopped = False
+        self.idle_timeout = idle_timeout
+        self.initial_language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self.language = self.initial_language
+
+    # --- lifecycle ----------------------------------------------------------------------------
+    def build(self):
+        from kivy.core.window import Window
+
+        if self.window_size and not Window.fullscreen:
+            Window.size = self.window_size
+        Window.clearcolor = WHITE
+        self.title = t("app.title", self.language)
+        if self.screenshot_dir:
+            os.makedirs(self.screenshot_dir, exist_ok=True)
+
+        manager = KioskScreenManager(transition=FadeTransition(duration=0.25))
+        self.manager = manager
+        for screen in (
+            AttractScreen(name="attract"),
+            ScanScreen(name="scan"),
+            PrintingScreen(name="printing"),
+            DoneScreen(name="done"),
+        ):
+            manager.add_widget(screen)
+        manager.bind(current=self._on_current)
+        log.info("screen -> %s", manager.current)
+        return manager
+
+    def on_start(self):
+        from kivy.core.window import Window
+
+        Window.bind(on_keyboard=self._on_keyboard)
+        self._tick_event = Clock.schedule_interval(self._tick, 0.25)
+        self.note_activity()
+        # the first frames are still being drawn: give the first screenshot more time
+        self._schedule_screenshot(delay=1.5)
+        self.core.add_listener(self._on_core_event)
+        self.core.start()
+
+    def on_stop(self):
+        # Kivy may dispatch on_stop twice (stop() and the end of run()): stop the core once
+        if self._stopped:
+            return
+        self._stopped = True
+        from kivy.core.window import Window
+
+        Window.unbind(on_keyboard=self._on_keyboard)
+        if self._tick_event is not None:
+            self._tick_event.cancel()
+        if self._shot_event is not None:
+            self._shot_event.cancel()
+        self.core.stop()
+
+    def open_settings(self, *largs):
+        """No Kivy settings panel on a kiosk (F1 would open it)."""
+        return False
+
+    # --- navigation ---------------------------------------------------------------------------
+    @property
+    def current_screen(self) -> BaseScreen | None:
+        return self.manager.current_screen if self.manager is not None else None
+
+    def screen(self, name: str) -> Any:
+        assert self.manager is not None
+        return self.manager.get_screen(name)
+
+    def show(self, name: str) -> None:
+        """Go to screen ``name`` (no-op if it is already showing)."""
+        if self.manager is None:
+            return
+        self.note_activity()
+        if self.manager.current != name:
+            self.manager.current = name
+
+    def go_home(self) -> None:
+        self.show("attract")
+
+    def toggle_language(self) -> None:
+        i = LANGUAGES.index(self.language) if self.language in LANGUAGES else 0
+        self.language = LANGUAGES[(i + 1) % len(LANGUAGES)]
+        self.note_activity()
+
+    def on_language(self, instance, value):
+        self.title = t("app.title", value)
+        log.info("language -> %s", value)
+        current = self.current_screen
+        if current is not None:
+            self.screen_content_changed(current)
+
+    def _on_current(self, manager, name):
+        log.info("screen -> %s", name)
+
+    def _on_keyboard(self, window, key, scancode=None, codepoint=None, modifier=None, **kw):
+        if key == KEY_F12:
+            self.toggle_language()
+            return True
+        # harmless on a kiosk: Escape must not quit, F1 must not open Kivy's settings
+        return key in (KEY_ESCAPE, KEY_F1)
+
+    # --- core events (worker thread -> Kivy thread) --------------------------------------------
+    def _on_core_event(self, event: KioskEvent) -> None:
+        """Called on the core's worker thread: only queue, never touch widgets here."""
+        self._events.put(event)
+        self._drain_trigger()
+
+    def _drain_events(self, *args) -> None:
+        while True:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                self.handle_event(event)
+            except Exception:  # one bad event must not kill the kiosk face
+                log.exception("could not show event %r", event)
+
+    def handle_event(self, event: KioskEvent) -> None:
+        """Route one core event to a screen (Kivy thread only)."""
+        log.debug("event %s", event)
+        if self.manager is None:
+            return
+        self.note_activity()
+        current = self.manager.current
+        if isinstance(event, Ready):
+            # a finished job leaves its result on screen; only a stuck printing screen goes home
+            if current == "printing":
+                self.show("attract")
+        elif isinstance(event, CodeAccepted):
+            if current == "scan":
+                self.screen("scan").show_checking(event.masked_code)
+            else:
+                self.screen("printing").show_checking(event.masked_code)
+                self.show("printing")
+        elif isinstance(event, PrintProgress):
+            self.screen("printing").show_progress(
+                event.step, event.done, event.total, event.document
+            )
+            self.show("printing")
+        elif isinstance(event, PrintDone):
+            self.screen("done").show_done(event.receipt_number, event.holder, event.documents)
+            self.show("done")
+        elif isinstance(event, Refused):
+            self.screen("scan").show_refused(event.message, event.params)
+            self.show("scan")
+        elif isinstance(event, PrintFailed):
+            self.screen("done").show_failed(event.message, event.params)
+            self.show("done")
+        else:
+            log.warning("unknown event %r", event)
+
+    # --- idle timeout ---------------------------------------------------------------------------
+    def note_activity(self) -> None:
+        self._last_activity = time.monotonic()
+        current = self.current_screen
+        if current is not None:
+            current.countdown = 0
+
+    def _tick(self, dt) -> None:
+        current = self.current_screen
+        if current is None or self.manager is None or self.manager.transition.is_active:
+            return
+        limit = current.idle_limit()
+        if limit is None:
+            current.countdown = 0
+            return
+        remaining = limit - (time.monotonic() - self._last_activity)
+        if remaining <= 0:
+            log.info("idle for %.0f s on %s", limit, current.name)
+            # the citizen has left: the next one starts in the kiosk's own language
+            self.language = self.initial_language
+            self.go_home()
+            return
+        seconds = countdown_seconds(remaining) if remaining <= COUNTDOWN_FROM else 0
+        if seconds and not current.countdown:
+            current.countdown = seconds
+            self._schedule_screenshot("countdown")
+        else:
+            current.countdown = seconds
+
+    # --- screenshots ----------------------------------------------------------------------------
+    def screen_entered(self, screen: BaseScreen) -> None:
+        self._schedule_screenshot()
+
+    def screen_content_changed(self, screen: BaseScreen) -> None:
+        manager = self.manager
+        if manager is None or manager.current_screen is not screen:
+            return  # the screen's on_enter takes the screenshot
+        if manager.transition.is_active:
+            return
+        self._schedule_screenshot()
+
+    def _schedule_screenshot(self, extra: str = "", delay: float = SCREENSHOT_DELAY) -> None:
+        if not self.screenshot_dir:
+            return
+        if self._shot_event is not None:
+            self._shot_event.cancel()
+        self._shot_event = Clock.schedule_once(lambda dt: self._take_screenshot(extra), delay)
+
+    def screenshot_name(self, extra: str = "") -> str:
+        current = self.current_screen
+        parts = [current.name if current is not None else "screen"]
+        if current is not None and current.variant:
+            parts.append(current.variant)
+        if extra:
+            parts.append(extra)
+        return "-".join(parts)
+
+    def _take_screenshot(self, extra: str = "") -> str | None:
+        """Save the window as ``NN-<screen>[-<variant>].png`` in ``screenshot_dir``."""
+        from kivy.core.window import Window
+
+        self._shot_event = None
+        if not self.screenshot_dir or self.manager is None:
+            return None
+        if self.manager.transition.is_active:
+            return None  # the next on_enter schedules a fresh one
+        self._shot_number += 1
+        final = os.path.join(
+            self.screenshot_dir, f"{self._shot_number:02d}-{self.screenshot_name(extra)}.png"
+        )
+        # Window.screenshot inserts a counter into the name; write to a temp name, then rename
+        tmp = Window.screenshot(name=os.path.join(self.screenshot_dir, self._shot_tmp))
+        if not tmp:
+            log.error("screenshot failed: %s", final)
+            return None
+        os.replace(tmp, final)
+        log.info("screenshot %s", final)
+        return final

@@ -1,0 +1,81 @@
+"""Attract screen: what the kiosk shows while nobody uses it. Touching anywhere starts."""
+
+from __future__ import annotations
+
+import random
+
+from kivy.animation import Animation
+from kivy.metrics import dp
+from kivy.properties import NumericProperty
+
+from screens.base import BaseScreen, load_kv
+
+
+class AttractScreen(BaseScreen):
+    """Title, headline and a 'touch to start' prompt, drifting slowly so nothing burns in."""
+
+    drift_x = NumericProperty(0.0)
+    drift_y = NumericProperty(0.0)
+    pulse = NumericProperty(0.0)
+
+    DRIFT_X_DP = 36
+    DRIFT_Y_DP = 22
+    DRIFT_SECONDS = 24.0
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.show_home = False
+        self._drift: Animation | None = None
+        self._pulse: Animation | None = None
+        self._rng = random.Random()
+
+    def on_enter(self, *args):
+        self._start_motion()
+        super().on_enter(*args)
+
+    def on_leave(self, *args):
+        self._stop_motion()
+        super().on_leave(*args)
+
+    def on_touch_down(self, touch):
+        # the language button (or any other control) gets the touch first
+        if super().on_touch_down(touch):
+            return True
+        if self.manager is not None and self.manager.current == self.name:
+            app = self.app
+            if app is not None:
+                app.show("scan")
+        return True
+
+    # --- gentle, burn-in-safe motion ----------------------------------------------------------
+    def _start_motion(self) -> None:
+        self._next_drift()
+        if self._pulse is None:
+            pulse = Animation(pulse=1.0, duration=1.6, t="in_out_sine") + Animation(
+                pulse=0.0, duration=1.6, t="in_out_sine"
+            )
+            pulse.repeat = True
+            pulse.start(self)
+            self._pulse = pulse
+
+    def _stop_motion(self) -> None:
+        if self._drift is not None:
+            self._drift.cancel(self)
+            self._drift = None
+        if self._pulse is not None:
+            self._pulse.cancel(self)
+            self._pulse = None
+        self.pulse = 0.0
+
+    def _next_drift(self, *args) -> None:
+        if self.manager is not None and self.manager.current != self.name:
+            return
+        x = self._rng.uniform(-1, 1) * dp(self.DRIFT_X_DP)
+        y = self._rng.uniform(-1, 1) * dp(self.DRIFT_Y_DP)
+        anim = Animation(drift_x=x, drift_y=y, duration=self.DRIFT_SECONDS, t="in_out_sine")
+        anim.bind(on_complete=self._next_drift)
+        anim.start(self)
+        self._drift = anim
+
+
+load_kv("attract.kv")

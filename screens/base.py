@@ -1,0 +1,390 @@
+"""Shared look and behaviour of every kiosk screen: colours, type sizes, buttons, header, footer.
+
+Every screen subclasses :class:`BaseScreen`. Texts come from :mod:`kiosk.i18n`; kv rules bind
+to ``app.language`` so a language switch re-renders every label at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import random
+
+from kivy.animation import Animation
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.graphics import (
+    Color,
+    PopMatrix,
+    PushMatrix,
+    Rectangle,
+    RoundedRectangle,
+    Translate,
+    Triangle,
+)
+from kivy.lang import Builder
+from kivy.metrics import dp
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    DictProperty,
+    NumericProperty,
+    StringProperty,
+)
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
+
+from kiosk.i18n import DEFAULT_LANGUAGE, MESSAGES, t
+
+log = logging.getLogger("screens")
+
+
+def rgb(hex_colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """``"#0B2545"`` -> an RGBA tuple for Kivy."""
+    h = hex_colour.lstrip("#")
+    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255, alpha)
+
+
+# --- palette: calm, official, high contrast ------------------------------------------------
+NAVY = rgb("#0B2545")  # text on white, header background
+NAVY_DARK = rgb("#071A33")
+BLUE = rgb("#1457A8")  # Dukcapil-like accent blue
+BLUE_LIGHT = rgb("#E3EEFA")
+GREEN = rgb("#157347")  # action / success
+GREEN_DARK = rgb("#0E5233")
+GREEN_LIGHT = rgb("#E2F3E9")
+WHITE = rgb("#FFFFFF")
+PANEL = rgb("#EEF3F8")  # soft panel / footer background
+LINE = rgb("#C9D4E1")
+MUTED = rgb("#33475E")  # secondary text, still >= 9:1 on white
+ON_NAVY_MUTED = rgb("#D3E2F4")  # secondary text on navy
+AMBER_BG = rgb("#FFF1C7")
+AMBER = rgb("#B35C00")
+RED = rgb("#B3261E")
+RED_DARK = rgb("#7A1712")
+
+# --- type scale (1280x800 design) ------------------------------------------------------------
+FONT = "Roboto"  # ships with Kivy; DejaVuSans is a drop-in alternative
+DISPLAY = "60sp"  # attract title
+TITLE = "52sp"  # screen titles
+HEADLINE = "40sp"
+BODY_LARGE = "34sp"
+BODY = "30sp"
+SMALL = "28sp"  # the smallest text anywhere
+BUTTON = "32sp"
+TOUCH = "88dp"  # button height (>= 64 dp)
+
+KV_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_kv(filename: str) -> None:
+    """Load ``screens/<filename>`` once, however many times the module is imported."""
+    path = os.path.join(KV_DIR, filename)
+    if path not in Builder.files:
+        Builder.load_file(path)
+
+
+def tr(key: str, lang: str, fallback: str = "", **params: object) -> str:
+    """Like :func:`t`, but an unknown key shows ``fallback``'s text instead of the bare key."""
+    if key not in MESSAGES and fallback:
+        log.error("unknown message key %r; showing %r instead", key, fallback)
+        key = fallback
+    return t(key, lang, **params)
+
+
+def doc_name(code: str, lang: str) -> str:
+    """Translated document name for a document type code; an unknown code is shown as is."""
+    key = f"doc.{code}"
+    return t(key, lang) if key in MESSAGES else code
+
+
+def app_language() -> str:
+    app = App.get_running_app()
+    return getattr(app, "language", DEFAULT_LANGUAGE) if app else DEFAULT_LANGUAGE
+
+
+# --- widgets ---------------------------------------------------------------------------------
+class KLabel(Label):
+    """A label that wraps to its width and grows to fit its text (see base.kv)."""
+
+
+class KButton(ButtonBehavior, Label):
+    """A big, flat, rounded button with a clear pressed state (see base.kv)."""
+
+    bg = ColorProperty(WHITE)
+    bg_down = ColorProperty(PANEL)
+    fg = ColorProperty(NAVY)
+    border = ColorProperty(NAVY)
+
+
+class PrimaryButton(KButton):
+    pass
+
+
+class SecondaryButton(KButton):
+    pass
+
+
+class LanguageButton(KButton):
+    """Shows the *other* language's name; pressing it switches every text on the screen."""
+
+
+class HeaderBar(BoxLayout):
+    """Navy bar on top of every screen: kiosk name on the left, language switch on the right."""
+
+
+class FooterBar(BoxLayout):
+    """Light bar at the bottom holding Back / Home buttons and the idle countdown."""
+
+
+class CountdownLabel(KLabel):
+    """'Returning to the start in N seconds' - visible only in the last seconds."""
+
+    seconds = NumericProperty(0)
+
+
+class BusySpinner(Widget):
+    """A turning arc that shows the kiosk is busy (drawn with canvas, no images)."""
+
+    angle = NumericProperty(0)
+    colour = ColorProperty(BLUE)
+    active = BooleanProperty(True)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._ev = None
+        self.bind(active=self._update_active)
+        Clock.schedule_once(lambda dt: self._update_active(), 0)
+
+    def _update_active(self, *args):
+        if self.active and self._ev is None:
+            self._ev = Clock.schedule_interval(self._turn, 1 / 30)
+        elif not self.active and self._ev is not None:
+            self._ev.cancel()
+            self._ev = None
+
+    def _turn(self, dt):
+        if self.get_root_window() is None:
+            return
+        self.angle = (self.angle + 240 * dt) % 360
+
+
+class ProgressTrack(Widget):
+    """A thick, rounded progress bar (Kivy's built-in one is only a few pixels tall)."""
+
+    value = NumericProperty(0.0)  # 0..1
+
+
+class MessagePanel(BoxLayout):
+    """A framed message: ``kind`` is info (blue) or warning (amber box, red border)."""
+
+    kind = StringProperty("info")
+    show_icon = BooleanProperty(True)
+    heading = StringProperty("")
+    text = StringProperty("")
+
+
+class WarningIcon(Widget):
+    """A red/amber triangle with an exclamation mark, drawn with canvas instructions."""
+
+
+class CheckIcon(Widget):
+    """A green disc with a white tick, drawn with canvas instructions."""
+
+
+class PhoneQrDrawing(Widget):
+    """A phone showing a QR code, with a big arrow pointing down to the scanner.
+
+    ``bob`` moves the phone a little toward the arrow and back, to show the gesture.
+    """
+
+    bob = NumericProperty(0.0)
+    show_arrow = BooleanProperty(True)
+    animate = BooleanProperty(True)
+    phone_colour = ColorProperty(NAVY)
+    arrow_colour = ColorProperty(GREEN)
+
+    QR_SIZE = 21
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._anim: Animation | None = None
+        self._modules = self._make_qr_pattern()
+        self.bind(
+            pos=self._redraw,
+            size=self._redraw,
+            show_arrow=self._redraw,
+            animate=self._redraw,
+            phone_colour=self._redraw,
+            arrow_colour=self._redraw,
+        )
+        self.bind(bob=self._move)
+        self._translate = Translate(0, 0)
+        self._redraw()
+
+    @classmethod
+    def _make_qr_pattern(cls) -> list[tuple[int, int]]:
+        """Dark modules of a QR-looking 21x21 grid: three finder squares plus fixed noise."""
+        n = cls.QR_SIZE
+        rng = random.Random(20261122)
+        dark: list[tuple[int, int]] = []
+
+        def in_finder(c: int, r: int) -> tuple[int, int] | None:
+            for fc, fr in ((0, 0), (n - 7, 0), (0, n - 7)):
+                if fc - 1 <= c <= fc + 7 and fr - 1 <= r <= fr + 7:
+                    return c - fc, r - fr
+            return None
+
+        for r in range(n):
+            for c in range(n):
+                f = in_finder(c, r)
+                if f is not None:
+                    x, y = f
+                    if 0 <= x <= 6 and 0 <= y <= 6:
+                        ring = x in (0, 6) or y in (0, 6)
+                        core = 2 <= x <= 4 and 2 <= y <= 4
+                        if ring or core:
+                            dark.append((c, r))
+                    continue
+                if rng.random() < 0.5:
+                    dark.append((c, r))
+        return dark
+
+    def start(self) -> None:
+        if not self.animate or self._anim is not None:
+            return
+        anim = Animation(bob=1.0, duration=1.4, t="in_out_sine") + Animation(
+            bob=0.0, duration=1.4, t="in_out_sine"
+        )
+        anim.repeat = True
+        anim.start(self)
+        self._anim = anim
+
+    def stop(self) -> None:
+        if self._anim is not None:
+            self._anim.cancel(self)
+            self._anim = None
+        self.bob = 0.0
+
+    def _gap(self) -> float:
+        """Space between phone and arrow; leaves room for the phone's bobbing."""
+        return dp(10) + (dp(14) if self.animate else 0)
+
+    def _geometry(self) -> tuple[float, float, float, float, float]:
+        """Phone (x, y, w, h) and the arrow's height, fitted into the widget."""
+        arrow_h = self.height * 0.26 if self.show_arrow else 0.0
+        avail_h = self.height - arrow_h - self._gap()
+        ph = max(avail_h, dp(40))
+        pw = ph * 0.56
+        if pw > self.width * 0.9:
+            pw = self.width * 0.9
+            ph = pw / 0.56
+        px = self.center_x - pw / 2
+        py = self.top - ph
+        return px, py, pw, ph, arrow_h
+
+    def _move(self, *args):
+        self._translate.y = -self.bob * dp(14)
+
+    def _redraw(self, *args):
+        self.canvas.clear()
+        if self.width < 10 or self.height < 10:
+            return
+        px, py, pw, ph, arrow_h = self._geometry()
+        r = pw * 0.12
+        with self.canvas:
+            PushMatrix()
+            self.canvas.add(self._translate)
+            # phone body and screen
+            Color(*self.phone_colour)
+            RoundedRectangle(pos=(px, py), size=(pw, ph), radius=[r])
+            Color(*WHITE)
+            m = pw * 0.07
+            sx, sy, sw, sh = px + m, py + ph * 0.1, pw - 2 * m, ph * 0.8
+            RoundedRectangle(pos=(sx, sy), size=(sw, sh), radius=[r * 0.4])
+            # earpiece and home bar
+            Color(*ON_NAVY_MUTED)
+            RoundedRectangle(
+                pos=(px + pw * 0.38, py + ph * 0.935), size=(pw * 0.24, ph * 0.018), radius=[dp(3)]
+            )
+            RoundedRectangle(
+                pos=(px + pw * 0.34, py + ph * 0.04), size=(pw * 0.32, ph * 0.022), radius=[dp(3)]
+            )
+            # QR code in the middle of the screen
+            n = self.QR_SIZE
+            q = min(sw * 0.86, sh * 0.86)
+            cell = q / n
+            qx = sx + (sw - q) / 2
+            qy = sy + (sh - q) / 2
+            Color(*NAVY_DARK)
+            for c, row in self._modules:
+                Rectangle(pos=(qx + c * cell, qy + (n - 1 - row) * cell), size=(cell, cell))
+            PopMatrix()
+            if self.show_arrow:
+                # a thick arrow pointing down toward the scanner below the screen
+                Color(*self.arrow_colour)
+                aw = min(pw * 0.5, self.width * 0.5)
+                shaft_w = aw * 0.36
+                top = py - self._gap()
+                bottom = self.y
+                head_h = min((top - bottom) * 0.6, aw * 0.8)
+                cx = self.center_x
+                Rectangle(
+                    pos=(cx - shaft_w / 2, bottom + head_h - 1),
+                    size=(shaft_w, max(top - bottom - head_h, 0)),
+                )
+                Triangle(
+                    points=[cx - aw / 2, bottom + head_h, cx + aw / 2, bottom + head_h, cx, bottom]
+                )
+
+
+class BaseScreen(Screen):
+    """Base of every kiosk screen.
+
+    ``variant`` names what the screen currently shows (e.g. ``refused``); it goes into screenshot
+    names. ``countdown`` > 0 shows the idle countdown in the footer.
+    """
+
+    variant = StringProperty("")
+    countdown = NumericProperty(0)
+    show_home = BooleanProperty(True)
+    params = DictProperty({})
+
+    @property
+    def app(self):
+        return App.get_running_app()
+
+    def idle_limit(self) -> float | None:
+        """Seconds without a touch before going back to the attract screen; None = never."""
+        return None
+
+    def on_enter(self, *args):
+        app = self.app
+        if app is not None and hasattr(app, "screen_entered"):
+            app.screen_entered(self)
+
+    def on_leave(self, *args):
+        self.countdown = 0
+
+    def content_changed(self) -> None:
+        """Tell the app the screen shows something new (for screenshots)."""
+        app = self.app
+        if app is not None and hasattr(app, "screen_content_changed"):
+            app.screen_content_changed(self)
+
+    def go_home(self) -> None:
+        app = self.app
+        if app is not None:
+            app.go_home()
+
+
+def countdown_seconds(remaining: float) -> int:
+    """Whole seconds to show for ``remaining`` (never 0 while time is left)."""
+    return max(1, math.ceil(remaining))
+
+
+load_kv("base.kv")
