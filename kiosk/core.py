@@ -105,13 +105,14 @@ class KioskCore:
         self.outbox.close()
 
     def _open_devices(self) -> None:
+        # The callback comes first: a citizen may scan while the kiosk is still starting.
+        self.scanner.set_code_callback(self.submit_code)
         for role, device in self.devices.items():
             device.add_listener(self._device_event)
             try:
                 device.open()
             except DeviceError as exc:
                 log.error("device %s could not be opened: %s", role, exc)
-        self.scanner.set_code_callback(self.submit_code)
 
     def _greet_server(self) -> None:
         try:

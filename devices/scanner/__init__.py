@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from devices.contract import Device
+
+log = logging.getLogger(__name__)
 
 CodeCallback = Callable[[str], None]
 
@@ -23,5 +26,7 @@ class Scanner(Device):
 
     def _deliver(self, code: str) -> None:
         self._count("scans_good")
-        if self._on_code is not None:
-            self._on_code(code)
+        if self._on_code is None:
+            log.warning("scanner %s: a code was read but nobody is listening", self.name)
+            return
+        self._on_code(code)
