@@ -11,7 +11,6 @@ from pathlib import Path
 
 import cv2
 import pytest
-
 from conftest import BIN, require_tools, wait_until, write_kiosk_config
 
 KK_NUMBER = "7307051203150001"
