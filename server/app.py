@@ -5,14 +5,53 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.api.errors import ApiError
 from server.api.routes import kiosk, public, staff
 from server.db import make_engine, migrate, session_factory
 from server.settings import Settings
 from server.signing import Signer
 
 log = logging.getLogger(__name__)
+
+
+def _too_large() -> ApiError:
+    return ApiError(413, "too_large", "Request body too large")
+
+
+class LimitBody:
+    """413 for a body over the limit, announced by Content-Length or only counted (chunked)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (
+            not (length.isascii() and length.isdigit()) or int(length) > self.max_bytes
+        ):
+            error = _too_large()
+            await JSONResponse({"detail": error.detail}, status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _too_large()  # an HTTPException: FastAPI answers it with our body
+            return message
+
+        await self.app(scope, counting_receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,17 +65,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.signer = Signer(settings.keys_dir)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length is not None and (
-            not length.isdigit() or int(length) > settings.max_request_bytes
-        ):
-            return JSONResponse(
-                {"detail": {"reason": "too_large", "message": "Request body too large"}},
-                status_code=413,
-            )
-        return await call_next(request)
+    app.add_middleware(LimitBody, max_bytes=settings.max_request_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Never echo the input back: it may hold a pickup code, or text JSON cannot encode.
+        errors = [{"loc": list(e["loc"]), "type": e["type"]} for e in exc.errors()]
+        return JSONResponse(
+            {
+                "detail": {
+                    "reason": "invalid_request",
+                    "message": "The request is not valid",
+                    "errors": errors,
+                }
+            },
+            status_code=422,
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_NIK = re.compile(r"^\d{16}$")
+_NIK = re.compile(r"[0-9]{16}")
 
 
 class InvalidNik(ValueError):
@@ -25,7 +25,7 @@ class NikParts:
 
 def parse_nik(nik: str, century_cutoff: int | None = None) -> NikParts:
     """Split a NIK into region, birth date (DD + 40 for women) and serial, or raise InvalidNik."""
-    if not _NIK.match(nik):
+    if not _NIK.fullmatch(nik):
         raise InvalidNik("NIK harus 16 angka / NIK must be 16 digits")
     province, regency, district = nik[0:2], nik[2:4], nik[4:6]
     if province == "00" or regency == "00" or district == "00":

@@ -11,5 +11,5 @@ def mask_nik(nik: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """Keep the first two letters of each word: 'Andi Baso Rahman' -> 'An** Ba** Ra***'."""
+    """Keep the first two letters of each word: 'Andi Baso Rahman' -> 'An** Ba** Ra****'."""
     return " ".join(w[:2] + "*" * max(len(w) - 2, 0) for w in name.split())

@@ -71,7 +71,8 @@ class Signer:
         """Create a new signing key; older keys keep verifying what they signed."""
         key = Ed25519PrivateKey.generate()
         kid = _key_id(key.public_key())
-        index = len(list(self.keys_dir.glob("signing-*.pem"))) + 1
+        indexes = [int(p.name.split("-")[1]) for p in self.keys_dir.glob("signing-*.pem")]
+        index = max(indexes, default=0) + 1
         path = self.keys_dir / f"signing-{index:04d}-{kid}.pem"
         pem = key.private_bytes(
             serialization.Encoding.PEM,
@@ -139,6 +140,8 @@ def verify_token(token: str, public_keys: dict[str, Ed25519PublicKey]) -> dict[s
         signature = _unb64(parts[2])
     except ValueError as exc:
         raise BadSignature("signature is not valid base64url") from exc
+    if len(signature) != 64 or _b64(signature) != parts[2]:
+        raise BadSignature("signature is not in canonical base64url")
     key = public_keys.get(payload["k"])
     if key is None:
         raise BadSignature("token signed by an unknown key")

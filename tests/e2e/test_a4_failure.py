@@ -6,7 +6,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import wait_until
+from support import wait_until
 
 KK_NUMBER = "7307021508180004"
 PPD = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import cv2
 import zxingcpp
-from conftest import cups_output_for, require_tools, wait_until
+from support import cups_output_for, require_tools, wait_until
 
 KK_NUMBER = "7307051203150001"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import wait_until
+from support import wait_until
 
 KK_NUMBER = "7307021508180004"
 

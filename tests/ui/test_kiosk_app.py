@@ -11,7 +11,7 @@ from pathlib import Path
 
 import cv2
 import pytest
-from conftest import BIN, require_tools, wait_until, write_kiosk_config
+from support import BIN, require_tools, wait_until, write_kiosk_config
 
 KK_NUMBER = "7307051203150001"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-screenshots"

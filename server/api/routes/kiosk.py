@@ -83,6 +83,8 @@ def download_document(
         raise _refused(exc) from None
     if job.status != "claimed":
         raise ApiError(409, "job_closed", f"Print job already ended as {job.status}")
+    if job.pickup_code.claimed_job_id != job.id:
+        raise ApiError(409, "lease_expired", "The claim expired and another kiosk took the code")
     if document_id not in {d.id for d in job.pickup_code.documents}:
         raise ApiError(404, "unknown_document", "Document is not part of this print job")
     document = session.get(Document, document_id)

@@ -1,0 +1,166 @@
+"""Who may call the kiosk and staff APIs, as a client sees it: status code and reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from server.demo import DEMO_KIOSK_ID
+from server.models import Kiosk
+
+ME = "/api/v1/kiosk/me"
+STAFF_DOCUMENTS = "/api/v1/staff/documents"
+
+
+def test_kiosk_request_without_authorization_is_unauthenticated(server):
+    response = server.client.get(ME)
+
+    assert response.status_code == 401
+    assert server.reason(response) == "unauthenticated"
+
+
+def test_kiosk_credential_in_another_scheme_than_bearer_is_unauthenticated(server):
+    response = server.client.get(ME, headers={"Authorization": f"Basic {server.kiosk_credential}"})
+
+    assert response.status_code == 401
+    assert server.reason(response) == "unauthenticated"
+
+
+def test_kiosk_with_wrong_secret_is_unauthenticated(server):
+    response = server.client.get(
+        ME, headers=server.kiosk_headers(f"{DEMO_KIOSK_ID}:not-the-secret")
+    )
+
+    assert response.status_code == 401
+    assert server.reason(response) == "unauthenticated"
+
+
+def test_kiosk_id_without_secret_is_unauthenticated(server):
+    for credential in (DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:"):
+        response = server.client.get(ME, headers=server.kiosk_headers(credential))
+
+        assert response.status_code == 401
+        assert server.reason(response) == "unauthenticated"
+
+
+def test_unknown_kiosk_id_with_a_real_secret_is_unauthenticated(server):
+    secret = server.kiosk_credential.partition(":")[2]
+
+    response = server.client.get(ME, headers=server.kiosk_headers(f"ADM-9999-99:{secret}"))
+
+    assert response.status_code == 401
+    assert server.reason(response) == "unauthenticated"
+
+
+def test_revoked_kiosk_is_refused_even_with_its_correct_credential(server):
+    with server.db() as session:
+        session.execute(
+            update(Kiosk).where(Kiosk.id == DEMO_KIOSK_ID).values(revoked_at=datetime.now())
+        )
+
+    response = server.client.get(ME, headers=server.kiosk_headers())
+
+    assert response.status_code == 403
+    assert server.reason(response) == "kiosk_revoked"
+
+
+def test_revoked_kiosk_cannot_claim_a_pickup_code(server):
+    with server.db() as session:
+        session.execute(
+            update(Kiosk).where(Kiosk.id == DEMO_KIOSK_ID).values(revoked_at=datetime.now())
+        )
+
+    response = server.claim(server.code(0))
+
+    assert response.status_code == 403
+    assert server.reason(response) == "kiosk_revoked"
+
+
+def test_kiosk_with_correct_credential_learns_its_id_and_name(server):
+    with server.db() as session:
+        kiosk = session.get(Kiosk, DEMO_KIOSK_ID)
+        assert kiosk is not None
+        expected = {
+            "id": DEMO_KIOSK_ID,
+            "name": kiosk.name,
+            "location_name": kiosk.location_name,
+            "region_code": kiosk.region_code,
+        }
+
+    response = server.client.get(ME, headers=server.kiosk_headers())
+
+    assert response.status_code == 200
+    assert response.json() == expected
+    assert expected["name"]
+
+
+def test_each_kiosk_is_known_by_its_own_credential(server):
+    credential = server.add_kiosk("ADM-7307-02")
+
+    response = server.client.get(ME, headers=server.kiosk_headers(credential))
+
+    assert response.status_code == 200
+    assert response.json()["id"] == "ADM-7307-02"
+
+
+def test_staff_token_is_no_kiosk_credential(server):
+    response = server.client.get(ME, headers=server.staff_headers())
+
+    assert response.status_code == 401
+    assert server.reason(response) == "unauthenticated"
+
+
+def test_staff_api_without_authorization_is_unauthenticated(server):
+    # The same answer as the kiosk API gives without a credential: 401, not 403.
+    response = server.client.get(STAFF_DOCUMENTS, params={"number": server.kk(0)})
+
+    assert response.status_code == 401
+    assert server.reason(response) == "unauthenticated"
+
+
+def test_staff_api_with_wrong_token_is_forbidden(server):
+    response = server.client.get(
+        STAFF_DOCUMENTS,
+        params={"number": server.kk(0)},
+        headers={"Authorization": "Bearer not-the-staff-token"},
+    )
+
+    assert response.status_code == 403
+    assert server.reason(response) == "forbidden"
+
+
+def test_kiosk_credential_does_not_open_the_staff_api(server):
+    response = server.client.get(
+        STAFF_DOCUMENTS, params={"number": server.kk(0)}, headers=server.kiosk_headers()
+    )
+
+    assert response.status_code == 403
+    assert server.reason(response) == "forbidden"
+
+
+def test_staff_api_with_right_token_lists_the_documents_of_a_number(server):
+    response = server.client.get(
+        STAFF_DOCUMENTS,
+        params={"number": server.kk(0)},
+        headers=server.staff_headers(),
+    )
+
+    assert response.status_code == 200
+    (document,) = response.json()
+    assert document["doc_type"] == "KK"
+    assert document["number"] == server.kk(0)
+    assert document["version"] == 1
+    assert document["print_count"] == 0
+    assert document["revoked"] is False
+
+
+def test_staff_api_is_closed_when_no_staff_token_is_configured(make_server):
+    server = make_server(staff_token="")
+
+    response = server.client.get(
+        STAFF_DOCUMENTS, params={"number": server.kk(0)}, headers={"Authorization": "Bearer x"}
+    )
+
+    assert response.status_code == 403
+    assert server.reason(response) == "forbidden"

@@ -1,0 +1,126 @@
+"""Helpers the tests share: process handles, waiting, where CUPS puts its output."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+from devices.simulators.host import SimulatorHost
+
+BIN = Path(sys.executable).parent
+PDF_DIR = Path(os.environ.get("ADM_PDF_DIR", "/var/spool/adm-pdf"))
+A4_QUEUE = os.environ.get("ADM_A4_QUEUE", "ADM-A4")
+STAFF_TOKEN = "staff-token-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.1, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    data_dir: Path
+    credential_file: Path
+    codes: dict[str, str]
+    proc: subprocess.Popen
+
+    def staff_get(self, path: str) -> requests.Response:
+        return requests.get(
+            self.url + path, headers={"Authorization": f"Bearer {STAFF_TOKEN}"}, timeout=10
+        )
+
+
+def write_kiosk_config(
+    tmp_path: Path, server: ServerProcess, sim: SimulatorHost, a4_queue: str = A4_QUEUE
+) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f"""
+[kiosk]
+id = "ADM-7307-01"
+language = "id"
+idle_timeout = 60
+data_dir = "{tmp_path / "kiosk"}"
+
+[server]
+url = "{server.url}"
+credential_file = "{server.credential_file}"
+timeout = 10
+
+[devices.scanner]
+driver = "serial-scanner"
+port = "{sim.scanner.path}"
+terminator = "CR"
+
+[devices.receipt]
+driver = "escpos"
+transport = "serial"
+port = "{sim.printer.path}"
+
+[devices.a4]
+driver = "cups"
+queue = "{a4_queue}"
+"""
+    )
+    return path
+
+
+@dataclass
+class KioskProcess:
+    proc: subprocess.Popen
+    events: queue.Queue = field(default_factory=queue.Queue)
+    seen: list[dict] = field(default_factory=list)
+
+    def next_event(self, kinds: set[str], timeout: float) -> dict:
+        """The next event of one of ``kinds``; events of other kinds are kept in ``seen``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {kinds} event within {timeout}s; saw {self.seen}")
+            try:
+                event = self.events.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            self.seen.append(event)
+            if event["kind"] in kinds:
+                return event
+
+
+def cups_output_for(receipt_number: str, timeout: float = 30) -> Path:
+    """The PDF that the cups-pdf queue wrote for the job titled with this receipt number."""
+
+    def find() -> Path | None:
+        matches = [p for p in PDF_DIR.glob("*.pdf") if receipt_number.lower() in p.name.lower()]
+        return matches[0] if matches and matches[0].stat().st_size > 0 else None
+
+    return wait_until(find, timeout, what=f"cups-pdf output for {receipt_number}")
+
+
+def require_tools(*names: str) -> None:
+    missing = [n for n in names if shutil.which(n) is None]
+    if missing:
+        pytest.fail(f"missing system tools {missing}: run `make test`, which installs them")
