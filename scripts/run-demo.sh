@@ -28,8 +28,10 @@ done
 
 shots=()
 if [[ -z "${DISPLAY:-}" ]]; then
-  display=:$(( 90 + RANDOM % 100 ))
-  Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & pids+=($!)
+  dfile=$(mktemp)  # Xvfb picks a free display number and writes it here
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$dfile" >/dev/null 2>&1 & pids+=($!)
+  for _ in $(seq 1 50); do [[ -s $dfile ]] && break; sleep 0.1; done
+  display=:$(head -n 1 "$dfile"); rm -f "$dfile"
   export DISPLAY=$display
   shots=(--screenshot-dir "$VAR/screenshots")
   echo "No display here: the kiosk runs on the virtual display $display;"

@@ -21,13 +21,15 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-screenshots"
 def display(tmp_path):
     """A private Xvfb display the size of a kiosk screen."""
     require_tools("Xvfb", "xdotool", "tesseract")
-    number = 150 + os.getpid() % 700
-    proc = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(  # -displayfd: Xvfb picks a free display and tells us which
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
-    wait_until(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, what="Xvfb")
+    assert proc.stdout is not None
+    number = proc.stdout.readline().strip()
+    assert number.isdigit(), "Xvfb did not start"
     yield f":{number}"
     proc.terminate()
     proc.wait(timeout=10)
