@@ -76,6 +76,13 @@ class HealthReport:
 
 Listener = Callable[[StatusEvent], None]
 
+# Events that are also statistics a technician wants over months.
+_COUNTED_EVENTS = {
+    StatusKind.PAPER_EMPTY: "paper_outs",
+    StatusKind.COVER_OPEN: "cover_opens",
+    StatusKind.OFFLINE: "disconnects",
+}
+
 
 class Device:
     """Base of every driver: state machine, counters and listener fan-out."""
@@ -88,6 +95,7 @@ class Device:
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
         self.counters: dict[str, int] = {}
+        self._online_since: float | None = None
 
     # -- life cycle -------------------------------------------------------------------------
     def open(self) -> None:
@@ -129,9 +137,20 @@ class Device:
             if state is self._state:
                 return
             self._state = state
+            online = state in (DeviceState.IDLE, DeviceState.BUSY)
+            if online and self._online_since is None:
+                self._online_since = time.monotonic()
+            elif not online and self._online_since is not None:
+                self._count("seconds_online", int(time.monotonic() - self._online_since))
+                self._online_since = None
+            if state is DeviceState.ERROR:
+                self._count("errors")
         self._emit(StatusKind.STATE, state.value if not detail else f"{state.value}: {detail}")
 
     def _emit(self, kind: StatusKind, detail: str = "") -> None:
+        counter = _COUNTED_EVENTS.get(kind)
+        if counter is not None:
+            self._count(counter)
         event = StatusEvent(device=self.name, kind=kind, detail=detail)
         with self._lock:
             listeners = list(self._listeners)
@@ -144,3 +163,21 @@ class Device:
     def _count(self, counter: str, n: int = 1) -> None:
         with self._lock:
             self.counters[counter] = self.counters.get(counter, 0) + n
+
+    # -- statistics that outlive the process (see devices.counters) ---------------------------
+    def restore_counters(self, saved: dict[str, int]) -> None:
+        """Continue counting from what an earlier run saved."""
+        with self._lock:
+            for name, value in saved.items():
+                self.counters[name] = self.counters.get(name, 0) + value
+
+    def counter_snapshot(self) -> dict[str, int]:
+        """Counters as of now, the current online stretch included."""
+        with self._lock:
+            snapshot = dict(self.counters)
+            if self._online_since is not None:
+                now = time.monotonic()
+                snapshot["seconds_online"] = snapshot.get("seconds_online", 0) + int(
+                    now - self._online_since
+                )
+        return snapshot

@@ -13,6 +13,7 @@ from typing import Any
 
 from devices.a4 import A4Printer
 from devices.contract import Device, StatusEvent
+from devices.counters import CounterStore
 from devices.errors import DeviceError
 from devices.receipt import ReceiptPrinter
 from devices.registry import create_device
@@ -47,6 +48,9 @@ class KioskCore:
                 self.devices[role] = create_device(role, spec.driver, spec.options)
             except DeviceError as exc:
                 raise ConfigError(str(exc)) from exc
+        self.counters = CounterStore(config.data_dir / "counters.json")
+        for device in self.devices.values():
+            self.counters.attach(device)
         self.scanner = self._typed("scanner", Scanner)
         self.receipt = self._typed("receipt", ReceiptPrinter)
         self.a4 = self._typed("a4", A4Printer)
@@ -86,6 +90,7 @@ class KioskCore:
     def start(self) -> None:
         """Start the worker; opening devices and greeting the server happen on it."""
         self.outbox.start()
+        self.counters.start()
         self._worker = threading.Thread(target=self._run, name="kiosk-core", daemon=True)
         self._worker.start()
 
@@ -102,6 +107,7 @@ class KioskCore:
                 device.close()
             except DeviceError:
                 log.warning("closing %s failed", device.name, exc_info=True)
+        self.counters.close()
         self.outbox.close()
 
     def _open_devices(self) -> None:

@@ -140,7 +140,6 @@ class EscposReceiptPrinter(ReceiptPrinter):
         except (DeviceNotReady, DeviceOffline):
             raise
         except (EscposError, OSError) as exc:
-            self._count("errors")
             self._set_state(DeviceState.ERROR, str(exc))
             raise DeviceOffline(f"receipt printer at {self.where} failed: {exc}") from exc
         finally:

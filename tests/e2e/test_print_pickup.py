@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -105,3 +106,20 @@ def test_scanned_text_that_is_no_pickup_code_is_refused(server, sim, kiosk_core)
     event = kiosk_core.next_event({"refused", "print_done", "print_failed"}, timeout=20)
     assert event["reason"] == "not_a_code"
     assert sim.printer.receipts == []
+
+
+def test_device_counters_after_a_journey_are_saved_when_the_kiosk_stops(
+    server, sim, kiosk_core, tmp_path
+):
+    sim.scanner.scan(server.codes[KK_NUMBER])
+    assert kiosk_core.next_event({"print_done", "print_failed"}, timeout=90)["kind"] == "print_done"
+    sim.scanner.scan("noise-that-is-not-a-code")
+    kiosk_core.next_event({"refused"}, timeout=20)
+    kiosk_core.proc.terminate()
+    kiosk_core.proc.wait(timeout=20)
+
+    counters = json.loads((tmp_path / "kiosk" / "counters.json").read_text())
+    assert counters["scanner"]["scans_good"] == 2
+    assert counters["receipt"]["receipts"] == 1 and counters["receipt"]["cuts"] == 1
+    assert counters["a4"]["jobs_ok"] == 1 and counters["a4"]["pages"] == 1
+    assert counters["a4"]["seconds_online"] >= 0
