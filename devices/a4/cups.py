@@ -9,6 +9,7 @@ before submission: a civil-registration document must not print later, when nobo
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -99,6 +100,12 @@ class PrinterStatus:
         )
 
     @property
+    def restartable(self) -> bool:
+        """Stopped or rejecting by CUPS itself, with no hardware fault behind it."""
+        queue_down = self.state == PRINTER_STOPPED or not self.accepting
+        return queue_down and all(r == "paused" for r in self.blocking_reasons)
+
+    @property
     def ready(self) -> bool:
         return self.state != PRINTER_STOPPED and self.accepting and not self.blocking_reasons
 
@@ -161,8 +168,10 @@ class CupsPrinter(A4Printer):
         port: int = 631,
         poll_interval: float = 0.25,
         user: str = "adm-kiosk",
+        restart_stopped_queue: bool = False,
     ) -> None:
         super().__init__(name)
+        self.restart_stopped_queue = restart_stopped_queue
         self.queue = queue
         self.host = host
         self.port = port
@@ -186,7 +195,7 @@ class CupsPrinter(A4Printer):
     def open(self) -> None:
         """Check the queue exists and can print now; raise what a technician can act on."""
         try:
-            status = self._printer_status()
+            status = self._ready_status()
         except DeviceOffline:
             self._set_state(DeviceState.OFFLINE, self._offline_detail)
             raise
@@ -222,7 +231,7 @@ class CupsPrinter(A4Printer):
         self, pdf: bytes, title: str, timeout: float, on_progress: ProgressCallback | None
     ) -> PrintResult:
         deadline = time.monotonic() + timeout
-        status = self._printer_status()
+        status = self._ready_status()
         if not status.ready:
             _id, en = status.problem(self.queue)
             raise DeviceNotReady(f"A4 printer {self.name}: {en}")
@@ -250,6 +259,33 @@ class CupsPrinter(A4Printer):
                 return self._timed_out(job_id, job, timeout, on_progress)
             self._printer_status()  # keeps paper/cover events flowing while we wait
             time.sleep(min(self.poll_interval, max(deadline - time.monotonic(), 0.0)))
+
+    def _ready_status(self) -> PrinterStatus:
+        """The queue's status, after restarting it once if CUPS stopped it and we may."""
+        status = self._printer_status()
+        if status.ready or not (self.restart_stopped_queue and status.restartable):
+            return status
+        if self.host not in ("localhost", "127.0.0.1", "::1"):
+            log.warning(
+                "queue %s on %s is stopped; only a local queue can be restarted",
+                self.queue,
+                self.host,
+            )
+            return status
+        log.warning("CUPS stopped queue %s (%s); restarting it", self.queue, status.reasons_text)
+        for command in ("cupsenable", "cupsaccept"):
+            try:
+                done = subprocess.run(
+                    [command, self.queue], capture_output=True, text=True, timeout=10
+                )
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                log.error("%s %s failed: %s", command, self.queue, exc)
+                return status
+            if done.returncode != 0:
+                log.error("%s %s refused: %s", command, self.queue, done.stderr.strip())
+                return status
+        self._count("queue_restarts")
+        return self._printer_status()
 
     def _submit(self, pdf: bytes, title: str) -> int:
         name = title.encode("utf-8")[:255].decode("utf-8", "ignore") or "ADM"

@@ -353,3 +353,38 @@ def test_job_canceled_by_an_operator_fails_with_the_reason(
 
     assert printer.counters == {"jobs_failed": 1}
     assert printer.state is DeviceState.IDLE
+
+
+def test_a_queue_cups_stopped_is_restarted_once_when_configured_to(
+    throwaway_queue: Callable[..., str],
+    connect: Callable[..., CupsPrinter],
+    make_pdf: Callable[..., bytes],
+) -> None:
+    queue = throwaway_queue("RESTART")
+    subprocess.run(["cupsdisable", queue], check=True, timeout=10)
+    printer = connect(queue, restart_stopped_queue=True)
+
+    printer.open()  # no technician: the kiosk re-enables the queue itself
+
+    assert printer.state is DeviceState.IDLE
+    assert printer.counters["queue_restarts"] == 1
+    assert printer.print_pdf(make_pdf("after restart"), "after-restart", timeout=60).state == (
+        "completed"
+    )
+
+
+def test_a_stopped_queue_with_a_paper_fault_is_not_restarted(
+    throwaway_queue: Callable[..., str], connect: Callable[..., CupsPrinter]
+) -> None:
+    queue = throwaway_queue("RESTART-NOPAPER")
+    subprocess.run(["cupsdisable", queue], check=True, timeout=10)
+    subprocess.run(
+        ["lpadmin", "-p", queue, "-o", "printer-state-reasons=media-empty-error"],
+        check=True,
+        timeout=10,
+    )
+    printer = connect(queue, restart_stopped_queue=True)
+
+    with pytest.raises(DeviceNotReady):
+        printer.open()
+    assert "queue_restarts" not in printer.counters
