@@ -27,10 +27,17 @@ def _cups(name: str, options: dict[str, Any]) -> Device:
     return CupsPrinter(name, **options)
 
 
+def _raw_pdf(name: str, options: dict[str, Any]) -> Device:
+    from devices.a4.raw_pdf import RawPdfPrinter
+
+    return RawPdfPrinter(name, **options)
+
+
 DRIVERS: dict[str, Callable[[str, dict[str, Any]], Device]] = {
     "serial-scanner": _serial_scanner,
     "escpos": _escpos,
     "cups": _cups,
+    "raw-pdf": _raw_pdf,
 }
 
 
