@@ -15,6 +15,7 @@ import serial
 
 from devices.contract import DeviceState, HealthLevel, HealthReport, StatusKind
 from devices.errors import ConfigError
+from devices.ports import parse_port, resolve_port
 from devices.scanner import Scanner
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class SerialScanner(Scanner):
         super().__init__(name)
         if terminator.upper() not in TERMINATORS:
             raise ConfigError(f"{name}: terminator must be one of {', '.join(TERMINATORS)}")
+        parse_port(port)  # a malformed usb:VID:PID is a configuration error, said at once
         self.port = port
         self.baudrate = baudrate
         self.terminator = TERMINATORS[terminator.upper()]
@@ -84,7 +86,10 @@ class SerialScanner(Scanner):
     # -- port handling ----------------------------------------------------------------------
     def _try_connect(self) -> bool:
         try:
-            self._serial = serial.Serial(self.port, self.baudrate, timeout=0.2)
+            path = resolve_port(self.port)
+            if path is None:
+                raise OSError(f"no serial device {self.port} is plugged in")
+            self._serial = serial.Serial(path, self.baudrate, timeout=0.2)
         except (serial.SerialException, OSError) as exc:
             if self.state is not DeviceState.OFFLINE:
                 log.warning("scanner %s: cannot open %s: %s", self.name, self.port, exc)
