@@ -40,9 +40,7 @@ def parse_port(spec: str) -> str | UsbId:
     try:
         vid, pid = int(parts[1], 16), int(parts[2], 16)
     except ValueError as exc:
-        raise ConfigError(
-            f"port {spec!r}: VID and PID are hexadecimal, e.g. usb:0483:5740"
-        ) from exc
+        raise ConfigError(f"port {spec!r}: write usb:VID:PID with hexadecimal ids") from exc
     return UsbId(vid, pid, parts[3] if len(parts) == 4 else None)
 
 
