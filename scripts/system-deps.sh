@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   python3-venv            # the virtualenv under .venv
   libzbar0                # pyzbar, the second-opinion QR decoder
+  libusb-1.0-0            # USB receipt printers (python-escpos through pyusb)
   cups cups-client        # the A4 print path (cupsd, lpadmin)
   printer-driver-cups-pdf # the A4 queue used by the demo and tests writes PDF files
   poppler-utils           # pdftoppm: tests look at what CUPS printed

@@ -13,6 +13,8 @@ from typing import Any
 from devices.contract import DeviceState, HealthLevel, HealthReport, StatusKind
 from devices.errors import ConfigError, DeviceNotReady, DeviceOffline, DriverUnavailable
 from devices.receipt import Receipt, ReceiptPrinter
+from devices.receipt.encoding import encode_text, select_codepage
+from devices.receipt.profiles import load_profile
 
 log = logging.getLogger(__name__)
 
@@ -41,32 +43,42 @@ class EscposReceiptPrinter(ReceiptPrinter):
         transport: str = "serial",
         port: str = "",
         baudrate: int = 19200,
-        dsrdtr: bool = False,
         host: str = "",
         tcp_port: int = 9100,
+        usb_vendor: str = "",
+        usb_product: str = "",
         timeout: float = 3.0,
-        width: int = 42,
-        native_qr: bool = True,
-        status_query: bool = True,
-        cut: str = "partial",
+        profile: str = "generic-80mm",
+        **overrides: Any,
     ) -> None:
         super().__init__(name)
-        if transport not in ("serial", "network"):
-            raise ConfigError(f"{name}: transport must be serial or network, not {transport!r}")
+        if transport not in ("serial", "network", "usb"):
+            raise ConfigError(
+                f"{name}: transport must be serial, network or usb, not {transport!r}"
+            )
         if transport == "serial" and not port:
             raise ConfigError(f"{name}: a serial receipt printer needs a port")
         if transport == "network" and not host:
             raise ConfigError(f"{name}: a network receipt printer needs a host")
+        if transport == "usb" and not (usb_vendor and usb_product):
+            raise ConfigError(f"{name}: a USB receipt printer needs usb_vendor and usb_product")
         self.transport = transport
-        self.port, self.baudrate, self.dsrdtr = port, baudrate, dsrdtr
+        self.port, self.baudrate = port, baudrate
         self.host, self.tcp_port, self.timeout = host, tcp_port, timeout
-        self.width = width
-        self.native_qr = native_qr
-        self.status_query = status_query
-        self.cut_mode = "PART" if cut == "partial" else "FULL"
+        self.usb_vendor, self.usb_product = usb_vendor, usb_product
+        settings = load_profile(profile, overrides)
+        self.profile = profile
+        self.width = int(settings["width"])
+        self.native_qr = bool(settings["native_qr"])
+        self.status_query = bool(settings["status_query"])
+        self.cut_mode = {"partial": "PART", "full": "FULL", "none": ""}[settings["cut"]]
+        self.flow_control = str(settings["flow_control"])
+        self._codepage_command, self._codec = select_codepage(str(settings["codepage"]))
 
     @property
     def where(self) -> str:
+        if self.transport == "usb":
+            return f"USB {self.usb_vendor}:{self.usb_product}"
         return self.port if self.transport == "serial" else f"{self.host}:{self.tcp_port}"
 
     def _connect(self) -> Any:
@@ -78,11 +90,18 @@ class EscposReceiptPrinter(ReceiptPrinter):
                     devfile=self.port,
                     baudrate=self.baudrate,
                     timeout=self.timeout,
-                    dsrdtr=self.dsrdtr,
+                    dsrdtr=self.flow_control == "dsrdtr",
+                    xonxoff=self.flow_control == "xonxoff",
+                )
+            elif self.transport == "usb":
+                device = escpos_printer.Usb(
+                    int(self.usb_vendor, 16), int(self.usb_product, 16), timeout=0
                 )
             else:
                 device = escpos_printer.Network(self.host, self.tcp_port, timeout=self.timeout)
             device.open()
+            if self.transport == "serial" and self.flow_control == "rtscts" and device.device:
+                device.device.rtscts = True  # python-escpos has no rtscts option of its own
         except Exception as exc:  # python-escpos raises many kinds on a missing device
             self._set_state(DeviceState.OFFLINE, str(exc))
             self._emit(StatusKind.OFFLINE, self.where)
@@ -128,6 +147,7 @@ class EscposReceiptPrinter(ReceiptPrinter):
         try:
             if self.status_query:
                 self._check_paper(device)
+            device._raw(self._codepage_command)
             for line in receipt.lines:
                 self._line(device, line.text, line.align, line.bold, line.double)
             if receipt.qr:
@@ -136,7 +156,10 @@ class EscposReceiptPrinter(ReceiptPrinter):
                 device.set(align="left")
             for line in receipt.footer:
                 self._line(device, line.text, line.align, line.bold, line.double)
-            device.cut(mode=self.cut_mode)
+            if self.cut_mode:
+                device.cut(mode=self.cut_mode)
+            else:
+                device._raw(b"\n" * 4)  # no cutter: feed the receipt past the tear bar
         except (DeviceNotReady, DeviceOffline):
             raise
         except (EscposError, OSError) as exc:
@@ -145,13 +168,14 @@ class EscposReceiptPrinter(ReceiptPrinter):
         finally:
             device.close()
         self._count("receipts")
-        self._count("cuts")
+        if self.cut_mode:
+            self._count("cuts")
         self._count("lines", len(receipt.lines) + len(receipt.footer))
         self._set_state(DeviceState.IDLE)
 
     def _line(self, device: Any, text: str, align: str, bold: bool, double: bool) -> None:
         device.set(align=align, bold=bold, double_height=double, double_width=double)
-        device.text(text + "\n")
+        device._raw(encode_text(text, self._codec) + b"\n")
 
     def check_health(self, level: HealthLevel = HealthLevel.INTERNAL) -> HealthReport:
         try:

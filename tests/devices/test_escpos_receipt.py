@@ -83,3 +83,36 @@ def test_without_status_query_a_mute_printer_still_gets_the_receipt(peer):
     peer.answer_status = False
     printer_on(peer, status_query=False).print_receipt(RECEIPT)
     assert len(peer.wait_for_receipts(1, timeout=5)) == 1
+
+
+def test_text_is_sent_in_the_profiles_code_page(peer):
+    receipt = Receipt(lines=[ReceiptLine("Atas nama: Andi Renée")])
+    printer_on(peer, profile="generic-80mm").print_receipt(receipt)
+    peer.wait_for_receipts(1, timeout=5)
+    data = bytes(peer.received)
+    assert b"\x1bt\x13" in data  # ESC t 19: code page 858 selected before the text
+    assert "Andi Renée".encode("cp858") in data
+
+
+def test_a_58mm_printer_without_cutter_or_status_gets_neither(peer):
+    peer.answer_status = False
+    printer_on(peer, profile="generic-58mm").print_receipt(RECEIPT)
+    assert b"\x10\x04" not in bytes(peer.received)
+    assert b"\x1dV" not in bytes(peer.received)
+    assert b"ANJUNGAN DUKCAPIL MANDIRI" in bytes(peer.received)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"profile": "no-such-model"}, "unknown; known"),
+        ({"cut": "sideways"}, "cut must be"),
+        ({"codepage": "klingon"}, "code page"),
+        ({"colour": "red"}, "unknown option"),
+    ],
+)
+def test_a_wrong_profile_setting_is_a_configuration_error(peer, options, message):
+    from devices.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        printer_on(peer, **options)
