@@ -116,3 +116,11 @@ def test_a_wrong_profile_setting_is_a_configuration_error(peer, options, message
 
     with pytest.raises(ConfigError, match=message):
         printer_on(peer, **options)
+
+
+def test_a_usb_printer_that_is_not_plugged_in_is_offline_with_its_ids_named():
+    printer = EscposReceiptPrinter(
+        "receipt", transport="usb", usb_vendor="04b8", usb_product="0e15", timeout=1.0
+    )
+    with pytest.raises(DeviceOffline, match="USB 04b8:0e15"):
+        printer.print_receipt(RECEIPT)
