@@ -124,3 +124,23 @@ def require_tools(*names: str) -> None:
     missing = [n for n in names if shutil.which(n) is None]
     if missing:
         pytest.fail(f"missing system tools {missing}: run `make test`, which installs them")
+
+
+SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "config" / "kiosk.toml"
+
+
+def make_run_config(tmp_path: Path, server: ServerProcess, sim: SimulatorHost) -> Path:
+    """config/kiosk.toml as `make run` uses it, pointed at this test's server and simulators."""
+    text = SHIPPED_CONFIG.read_text()
+    for old, new in [
+        ('"var/sim/scanner"', f'"{sim.scanner.path}"'),
+        ('"var/sim/receipt-printer"', f'"{sim.printer.path}"'),
+        ('"http://127.0.0.1:8000"', f'"{server.url}"'),
+        ('"var/kiosk/credential"', f'"{server.credential_file}"'),
+        ('"var/kiosk"', f'"{tmp_path / "kiosk"}"'),
+    ]:
+        assert old in text, f"config/kiosk.toml no longer has {old}"
+        text = text.replace(old, new)
+    path = tmp_path / "make-run-kiosk.toml"
+    path.write_text(text)
+    return path

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from devices.a4.cups import CupsPrinter, build_test_page
+from devices.a4.cups import CupsPrinter
+from devices.a4.test_page import build_test_page
 from devices.contract import DeviceState, HealthLevel, StatusEvent, StatusKind
 from devices.errors import DeviceNotReady, DeviceOffline, JobFailed
 
