@@ -89,7 +89,9 @@ class SerialScanner(Scanner):
             path = resolve_port(self.port)
             if path is None:
                 raise OSError(f"no serial device {self.port} is plugged in")
-            self._serial = serial.Serial(path, self.baudrate, timeout=0.2)
+            # exclusive: a second process (adm-diag while the app runs) is refused, instead of
+            # both reading every other byte of the same codes
+            self._serial = serial.Serial(path, self.baudrate, timeout=0.2, exclusive=True)
         except (serial.SerialException, OSError) as exc:
             if self.state is not DeviceState.OFFLINE:
                 log.warning("scanner %s: cannot open %s: %s", self.name, self.port, exc)

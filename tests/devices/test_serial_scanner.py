@@ -127,3 +127,17 @@ def test_a_missing_port_at_start_reports_offline_not_a_crash(tmp_path):
         assert not report.ok and "tidak terhubung" in report.text_id
     finally:
         scanner.close()
+
+
+def test_a_second_process_cannot_take_a_scanner_that_is_in_use(peer, caplog):
+    first, codes = open_scanner(peer.path)
+    second, _ = open_scanner(peer.path)
+    try:
+        assert first.state is DeviceState.IDLE
+        assert second.state is DeviceState.OFFLINE
+        assert "Resource temporarily unavailable" in caplog.text or "lock" in caplog.text.lower()
+        peer.scan("ONLY-ONCE")
+        assert codes.get(timeout=3) == "ONLY-ONCE"
+    finally:
+        second.close()
+        first.close()
