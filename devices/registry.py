@@ -15,6 +15,12 @@ def _serial_scanner(name: str, options: dict[str, Any]) -> Device:
     return SerialScanner(name, **options)
 
 
+def _keyboard_wedge(name: str, options: dict[str, Any]) -> Device:
+    from devices.scanner.keyboard_wedge import KeyboardWedgeScanner
+
+    return KeyboardWedgeScanner(name, **options)
+
+
 def _escpos(name: str, options: dict[str, Any]) -> Device:
     from devices.receipt.escpos_printer import EscposReceiptPrinter
 
@@ -35,6 +41,7 @@ def _raw_pdf(name: str, options: dict[str, Any]) -> Device:
 
 DRIVERS: dict[str, Callable[[str, dict[str, Any]], Device]] = {
     "serial-scanner": _serial_scanner,
+    "keyboard-wedge": _keyboard_wedge,
     "escpos": _escpos,
     "cups": _cups,
     "raw-pdf": _raw_pdf,
