@@ -39,12 +39,19 @@ def _raw_pdf(name: str, options: dict[str, Any]) -> Device:
     return RawPdfPrinter(name, **options)
 
 
+def _opencv_camera(name: str, options: dict[str, Any]) -> Device:
+    from devices.camera.opencv_camera import OpenCvCamera
+
+    return OpenCvCamera(name, **options)
+
+
 DRIVERS: dict[str, Callable[[str, dict[str, Any]], Device]] = {
     "serial-scanner": _serial_scanner,
     "keyboard-wedge": _keyboard_wedge,
     "escpos": _escpos,
     "cups": _cups,
     "raw-pdf": _raw_pdf,
+    "opencv-camera": _opencv_camera,
 }
 
 
