@@ -31,6 +31,7 @@ class KioskConfig:
     data_dir: Path
     language: str = "id"
     idle_timeout: float = 60.0
+    heartbeat_interval: float = 30.0
     server_timeout: float = 10.0
     ca_bundle: str = ""
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
@@ -85,6 +86,14 @@ def load_config(path: Path) -> KioskConfig:
     if not isinstance(idle, int | float) or isinstance(idle, bool) or not 5 <= idle <= 3600:
         raise ConfigError(f"{path}: [kiosk] idle_timeout must be 5 to 3600 seconds")
 
+    heartbeat = kiosk.get("heartbeat_interval", 30)
+    if (
+        not isinstance(heartbeat, int | float)
+        or isinstance(heartbeat, bool)
+        or not (0.5 <= heartbeat <= 3600)
+    ):
+        raise ConfigError(f"{path}: [kiosk] heartbeat_interval must be 0.5 to 3600 seconds")
+
     devices_section = _section(data, "devices", path)
     devices: dict[str, DeviceConfig] = {}
     for role in DEVICE_ROLES:
@@ -104,6 +113,7 @@ def load_config(path: Path) -> KioskConfig:
         data_dir=Path(kiosk.get("data_dir", "var/kiosk")),
         language=language,
         idle_timeout=float(idle),
+        heartbeat_interval=float(heartbeat),
         server_timeout=float(server.get("timeout", 10)),
         ca_bundle=str(server.get("ca_bundle", "")),
         devices=devices,

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from devices.a4 import A4Printer
-from devices.contract import Device, StatusEvent
+from devices.contract import Device, HealthLevel, StatusEvent
 from devices.counters import CounterStore
 from devices.errors import DeviceError
 from devices.receipt import ReceiptPrinter
@@ -27,6 +27,8 @@ from kiosk.server_client import ServerClient
 
 log = logging.getLogger(__name__)
 
+APP_VERSION = "0.1.0"
+
 
 class KioskCore:
     """Owns the devices, the server client and the outbox of one kiosk."""
@@ -38,6 +40,9 @@ class KioskCore:
         self._worker: threading.Thread | None = None
         self._busy = threading.Event()
         self._stopped = False
+        self._stop_heartbeat = threading.Event()
+        self._devices_in_use = threading.Lock()  # a print job, or a heartbeat's health check
+        self._last_detail: dict[str, str] = {}
         self.kiosk_name = config.kiosk_id
         self.server = ServerClient(
             config.server_url, config.credential(), config.server_timeout, config.ca_bundle
@@ -93,12 +98,14 @@ class KioskCore:
         self.counters.start()
         self._worker = threading.Thread(target=self._run, name="kiosk-core", daemon=True)
         self._worker.start()
+        threading.Thread(target=self._heartbeats, name="heartbeat", daemon=True).start()
 
     def stop(self) -> None:
         """Finish the current job, close devices and the outbox; safe to call twice."""
         if self._stopped:
             return
         self._stopped = True
+        self._stop_heartbeat.set()
         self._jobs.put(None)
         if self._worker is not None:
             self._worker.join(timeout=10)
@@ -130,6 +137,48 @@ class KioskCore:
 
     def _device_event(self, event: StatusEvent) -> None:
         log.info("device %s: %s %s", event.device, event.kind.value, event.detail)
+        self._last_detail[event.device] = f"{event.kind.value} {event.detail}".strip()
+
+    def health_payload(self) -> dict[str, Any]:
+        """What the heartbeat tells the office about this kiosk's devices."""
+        return {
+            "app_version": APP_VERSION,
+            "outbox_pending": len(self.outbox.pending()),
+            "devices": [
+                {
+                    "name": role,
+                    "kind": device.kind,
+                    "state": device.state.value,
+                    "detail": self._last_detail.get(device.name, "")[:300],
+                    "counters": device.counter_snapshot(),
+                }
+                for role, device in self.devices.items()
+            ],
+        }
+
+    def _refresh_printers(self) -> None:
+        """Ask the printers how they are while idle, so paper out is known before a citizen."""
+        if not self._devices_in_use.acquire(blocking=False):
+            return  # a print job is running: its own checks are fresher
+        try:
+            for device in (self.receipt, self.a4):
+                try:
+                    device.check_health(HealthLevel.INTERNAL)
+                except DeviceError as exc:
+                    log.warning("health check of %s failed: %s", device.name, exc)
+        finally:
+            self._devices_in_use.release()
+
+    def _heartbeats(self) -> None:
+        """Every heartbeat_interval: alive, device states, counters; failures only logged."""
+        while True:
+            self._refresh_printers()
+            try:
+                self.server.heartbeat(self.health_payload())
+            except (ServerUnavailable, ServerRefused) as exc:
+                log.warning("heartbeat not delivered: %s", exc)
+            if self._stop_heartbeat.wait(self.config.heartbeat_interval):
+                return
 
     def _run(self) -> None:
         self._open_devices()
@@ -141,7 +190,8 @@ class KioskCore:
                 return
             self._busy.set()
             try:
-                self.pickup.run(code)
+                with self._devices_in_use:
+                    self.pickup.run(code)
             except Exception:  # the kiosk must keep serving the next citizen
                 log.exception("print flow crashed")
                 self._emit(PrintFailed(reason="server", message="failed.server"))

@@ -74,6 +74,9 @@ class ServerClient:
         result: dict[str, Any] = self._call("GET", "/api/v1/kiosk/me").json()
         return result
 
+    def heartbeat(self, payload: dict[str, Any]) -> None:
+        self._call("POST", "/api/v1/kiosk/heartbeat", json=payload)
+
     def claim(self, pickup_code: str) -> PrintJob:
         body = self._call("POST", "/api/v1/kiosk/print-jobs", json={"pickup_code": pickup_code})
         return _job(body.json())

@@ -127,6 +127,10 @@ class Kiosk(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    device_health: Mapped[str] = mapped_column(Text, default="[]")  # JSON from the heartbeat
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    outbox_pending: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PrintJob(Base):

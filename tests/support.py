@@ -63,6 +63,7 @@ def write_kiosk_config(
 id = "ADM-7307-01"
 language = "id"
 idle_timeout = 60
+heartbeat_interval = 1
 data_dir = "{tmp_path / "kiosk"}"
 
 [server]

@@ -57,3 +57,33 @@ class Verification(BaseModel):
     number: str | None = None
     issued_on: str | None = None
     message: str
+
+
+class DeviceHealth(BaseModel):
+    name: str = Field(max_length=40)
+    kind: str = Field(max_length=40)
+    state: str = Field(max_length=20)
+    detail: str = Field(default="", max_length=300)
+    counters: dict[str, int] = Field(default_factory=dict, max_length=64)
+
+
+class HeartbeatCreate(BaseModel):
+    app_version: str = Field(default="", max_length=40)
+    outbox_pending: int = Field(default=0, ge=0)
+    devices: list[DeviceHealth] = Field(default_factory=list, max_length=16)
+
+
+class HeartbeatAck(BaseModel):
+    server_time: datetime
+
+
+class KioskStatus(BaseModel):
+    id: str
+    name: str
+    location_name: str
+    region_code: str
+    revoked: bool
+    last_heartbeat_at: datetime | None
+    app_version: str
+    outbox_pending: int
+    devices: list[DeviceHealth]

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from fastapi import APIRouter, Response
 
 from server.api.deps import CurrentKiosk, SessionDep, SettingsDep
 from server.api.errors import ApiError
-from server.api.schemas import ClaimCreate, JobDocument, KioskPublic, OutcomeCreate, PrintJobPublic
+from server.api.schemas import (
+    ClaimCreate,
+    HeartbeatAck,
+    HeartbeatCreate,
+    JobDocument,
+    KioskPublic,
+    OutcomeCreate,
+    PrintJobPublic,
+)
 from server.models import Document, PrintJob
 from server.printing import Outcome, PickupRefused, claim, job_for_kiosk, record_outcome
 from server.privacy import mask_name
@@ -46,6 +57,17 @@ def whoami(kiosk: CurrentKiosk) -> KioskPublic:
         location_name=kiosk.location_name,
         region_code=kiosk.region_code,
     )
+
+
+@router.post("/heartbeat")
+def heartbeat(body: HeartbeatCreate, kiosk: CurrentKiosk) -> HeartbeatAck:
+    """The kiosk says it is alive and how its devices are; staff see it in the fleet view."""
+    now = datetime.now()
+    kiosk.last_heartbeat_at = now
+    kiosk.app_version = body.app_version
+    kiosk.outbox_pending = body.outbox_pending
+    kiosk.device_health = json.dumps([d.model_dump() for d in body.devices])
+    return HeartbeatAck(server_time=now)
 
 
 @router.post("/print-jobs", status_code=201)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter
 from sqlalchemy import select
 
 from server.api.deps import SessionDep, StaffDep
-from server.api.schemas import DocumentStatus
-from server.models import Document
+from server.api.schemas import DeviceHealth, DocumentStatus, KioskStatus
+from server.models import Document, Kiosk
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -29,4 +31,23 @@ def list_documents(number: str, _staff: StaffDep, session: SessionDep) -> list[D
             revoked=d.revoked_at is not None,
         )
         for d in rows
+    ]
+
+
+@router.get("/kiosks")
+def list_kiosks(_staff: StaffDep, session: SessionDep) -> list[KioskStatus]:
+    """The fleet as the kiosks last reported it: heartbeat time and the state of every device."""
+    return [
+        KioskStatus(
+            id=k.id,
+            name=k.name,
+            location_name=k.location_name,
+            region_code=k.region_code,
+            revoked=k.revoked_at is not None,
+            last_heartbeat_at=k.last_heartbeat_at,
+            app_version=k.app_version,
+            outbox_pending=k.outbox_pending,
+            devices=[DeviceHealth(**d) for d in json.loads(k.device_health or "[]")],
+        )
+        for k in session.scalars(select(Kiosk).order_by(Kiosk.id))
     ]
