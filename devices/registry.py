@@ -45,9 +45,18 @@ def _opencv_camera(name: str, options: dict[str, Any]) -> Device:
     return OpenCvCamera(name, **options)
 
 
+def _camera_scanner(name: str, options: dict[str, Any]) -> Device:
+    from devices.camera.opencv_camera import OpenCvCamera
+    from devices.scanner.camera_scanner import CameraScanner
+
+    scanner_options = {k: options.pop(k) for k in ("repeat_after", "interval") if k in options}
+    return CameraScanner(name, OpenCvCamera(f"{name}-camera", **options), **scanner_options)
+
+
 DRIVERS: dict[str, Callable[[str, dict[str, Any]], Device]] = {
     "serial-scanner": _serial_scanner,
     "keyboard-wedge": _keyboard_wedge,
+    "camera-scanner": _camera_scanner,
     "escpos": _escpos,
     "cups": _cups,
     "raw-pdf": _raw_pdf,

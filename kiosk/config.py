@@ -15,6 +15,7 @@ from kiosk.errors import ConfigError
 from kiosk.i18n import LANGUAGES
 
 DEVICE_ROLES = ("scanner", "receipt", "a4")
+OPTIONAL_ROLES = ("camera",)  # document capture; a kiosk without one offers no applications
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,17 @@ def load_config(path: Path) -> KioskConfig:
         if not isinstance(driver, str):
             raise ConfigError(f"{path}: [devices.{role}] driver must be a string")
         devices[role] = DeviceConfig(driver, options)
+    for role in OPTIONAL_ROLES:
+        spec = devices_section.get(role)
+        if spec is None:
+            continue
+        if not isinstance(spec, dict) or not isinstance(spec.get("driver"), str):
+            raise ConfigError(f"{path}: [devices.{role}] driver must be a string")
+        options = dict(spec)
+        devices[role] = DeviceConfig(options.pop("driver"), options)
+    unknown = set(devices_section) - set(DEVICE_ROLES) - set(OPTIONAL_ROLES)
+    if unknown:
+        raise ConfigError(f"{path}: unknown device section(s) {', '.join(sorted(unknown))}")
 
     return KioskConfig(
         kiosk_id=_get(kiosk, "id", str, path, "kiosk"),

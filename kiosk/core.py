@@ -18,11 +18,13 @@ from devices.errors import DeviceError
 from devices.receipt import ReceiptPrinter
 from devices.registry import create_device
 from devices.scanner import Scanner
+from devices.scanner.camera_scanner import CameraScanner
 from kiosk.config import KioskConfig
 from kiosk.errors import ConfigError, ServerRefused, ServerUnavailable
 from kiosk.events import EventListener, KioskEvent, PrintFailed, Ready
 from kiosk.outbox import Outbox
 from kiosk.pickup import PickupPrinting
+from kiosk.qr_pipeline import decode_frame
 from kiosk.server_client import ServerClient
 
 log = logging.getLogger(__name__)
@@ -120,6 +122,8 @@ class KioskCore:
     def _open_devices(self) -> None:
         # The callback comes first: a citizen may scan while the kiosk is still starting.
         self.scanner.set_code_callback(self.submit_code)
+        if isinstance(self.scanner, CameraScanner):
+            self.scanner.set_decoder(decode_frame)
         for role, device in self.devices.items():
             device.add_listener(self._device_event)
             try:

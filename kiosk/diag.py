@@ -19,12 +19,14 @@ from typing import Any
 
 from devices.a4 import A4Printer
 from devices.a4.test_page import build_test_page
+from devices.camera import Camera
 from devices.contract import Device, HealthLevel
 from devices.errors import DeviceError
 from devices.ports import serial_ports
 from devices.receipt import Receipt, ReceiptLine, ReceiptPrinter
 from devices.registry import create_device
 from devices.scanner import Scanner
+from devices.scanner.camera_scanner import CameraScanner
 from kiosk.config import KioskConfig, load_config
 from kiosk.errors import ConfigError, KioskError
 from kiosk.logs import mask_personal
@@ -201,6 +203,37 @@ def cmd_scan(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
     ]
 
 
+def cmd_capture(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
+    """Save one fresh camera frame to a file, to check focus, framing and light."""
+    role = args.device or ("camera" if "camera" in config.devices else "scanner")
+    if role not in config.devices:
+        raise ConfigError(f"no [devices.{role}] in the configuration")
+    device = _open(config, role)
+    camera = device.camera if isinstance(device, CameraScanner) else device
+    if not isinstance(camera, Camera):
+        device.close()
+        raise ConfigError(f"[devices.{role}] is not a camera")
+    try:
+        frame = camera.capture_to_file(Path(args.out), timeout=args.timeout)
+    except DeviceError as exc:
+        return [_fault(role, exc)]
+    finally:
+        device.close()
+    return [
+        {
+            "device": role,
+            "ok": True,
+            "path": args.out,
+            "width": frame.width,
+            "height": frame.height,
+            "text": {
+                "id": f"gambar {frame.width}x{frame.height} disimpan di {args.out}",
+                "en": f"{frame.width}x{frame.height} frame saved to {args.out}",
+            },
+        }
+    ]
+
+
 def cmd_counters(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
     """The saved statistics of every device (from the kiosk's counters file)."""
     path = config.data_dir / "counters.json"
@@ -256,6 +289,7 @@ COMMANDS: dict[str, Callable[[KioskConfig, argparse.Namespace], list[Result]]] =
     "test-receipt": cmd_test_receipt,
     "test-page": cmd_test_page,
     "scan": cmd_scan,
+    "capture": cmd_capture,
     "counters": cmd_counters,
     "ports": cmd_ports,
 }
@@ -281,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("test-page", help="print an A4 test page")
     scan = sub.add_parser("scan", help="read one code from the scanner")
     scan.add_argument("--timeout", type=float, default=30.0)
+    capture = sub.add_parser("capture", help="save one camera frame to a file")
+    capture.add_argument("--out", default="adm-camera.png", help="image file (.png or .jpg)")
+    capture.add_argument("--device", help="the role with the camera (default: camera)")
+    capture.add_argument("--timeout", type=float, default=10.0)
     sub.add_parser("counters", help="device statistics saved by the kiosk")
     sub.add_parser("ports", help="serial ports and cameras this machine sees")
     return parser

@@ -97,3 +97,21 @@ def test_ports_lists_what_the_machine_sees_and_never_fails(tmp_path, server, sim
     code, results = diag(make_run_config(tmp_path, server, sim), "ports")
     assert code == 0
     assert all(r["device"] in ("serial", "camera") for r in results)
+
+
+def test_capture_saves_a_camera_frame_a_technician_can_open(tmp_path, server, sim):
+    import cv2
+
+    from devices.simulators.camera_peer import CameraPeer
+
+    with CameraPeer(fps=10) as camera:
+        config = make_run_config(tmp_path, server, sim)
+        config.write_text(
+            config.read_text()
+            + f'\n[devices.camera]\ndriver = "opencv-camera"\nsource = "{camera.url}"\n'
+        )
+        out = tmp_path / "frame.png"
+        code, [result] = diag(config, "capture", "--out", str(out))
+    assert code == 0 and result["ok"]
+    image = cv2.imread(str(out))
+    assert image is not None and image.shape[:2] == (result["height"], result["width"])
