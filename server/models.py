@@ -111,7 +111,28 @@ class PickupCode(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     claimed_job_id: Mapped[str | None] = mapped_column(String(32))
     claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # For people who type: a registration number and a 6-digit PIN, locked after failures.
+    registration_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    pin_hash: Mapped[str | None] = mapped_column(String(64))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     documents: Mapped[list[Document]] = relationship(secondary=pickup_code_documents)
+
+
+class Location(Base):
+    """Where a kiosk stands: a village hall, a market, a sub-district office."""
+
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str] = mapped_column(String(13))
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
+    opening_hours: Mapped[str] = mapped_column(Text, default="{}")  # JSON: weekday -> "08:00-16:00"
+    enabled_services: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of service codes
+    config_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Kiosk(Base):
@@ -131,6 +152,34 @@ class Kiosk(Base):
     device_health: Mapped[str] = mapped_column(Text, default="[]")  # JSON from the heartbeat
     app_version: Mapped[str] = mapped_column(String(40), default="")
     outbox_pending: Mapped[int] = mapped_column(Integer, default=0)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    config_version_applied: Mapped[int] = mapped_column(Integer, default=0)
+    location: Mapped[Location | None] = relationship()
+
+
+class EnrolmentCode(Base):
+    """A one-time code a technician types or scans at a new kiosk to receive its credential."""
+
+    __tablename__ = "enrolment_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RequestNonce(Base):
+    """Nonces of signed kiosk requests already seen: a replayed request is refused."""
+
+    __tablename__ = "request_nonces"
+    __table_args__ = (UniqueConstraint("kiosk_id", "nonce"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40))
+    nonce: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
 class PrintJob(Base):
