@@ -72,7 +72,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     # A CLI's output for the operator who asked for demo codes, not a log line.
     print(f"Demo kiosk: {demo.kiosk_id}")  # noqa: T201
     for kk_number, code in demo.pickup_codes.items():
-        print(f"  KK {kk_number}: pickup code {code}")  # noqa: T201
+        number, pin = demo.pins[kk_number]
+        print(f"  KK {kk_number}: pickup code {code}  (or number {number}, PIN {pin})")  # noqa: T201
+    if args.pins_out:
+        _write_private(Path(args.pins_out), json.dumps(demo.pins, indent=2) + "\n")
     return 0
 
 
@@ -100,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load demo families of Kabupaten Sinjai and print codes")
     demo.add_argument("--credential-out", help="write the demo kiosk's credential to this file")
     demo.add_argument("--codes-out", help="write the pickup codes as JSON to this file")
+    demo.add_argument("--pins-out", help="write the registration numbers and PINs as JSON")
     sub.add_parser("rotate-key", help="start signing with a new key")
     return parser
 

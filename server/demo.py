@@ -17,7 +17,7 @@ from server.audit import audit
 from server.codes import hash_secret
 from server.issuance import issue_kk
 from server.models import Document, Family, Kiosk, PickupCode, Resident
-from server.printing import issue_pickup_code
+from server.pickup_pin import issue_pickup_with_pin
 from server.settings import Settings
 from server.signing import Signer
 
@@ -188,6 +188,7 @@ class DemoCodes:
     kiosk_id: str
     kiosk_credential: str
     pickup_codes: dict[str, str]  # KK number -> pickup code text
+    pins: dict[str, tuple[str, str]]  # KK number -> (registration number, PIN)
 
 
 def _ensure_family(session: Session, spec: dict) -> Family:
@@ -233,6 +234,7 @@ def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes
     """Make sure the demo register exists and hand out fresh codes and a kiosk credential."""
     now = datetime.now()
     codes: dict[str, str] = {}
+    pins: dict[str, tuple[str, str]] = {}
     for spec in _FAMILIES:
         family = _ensure_family(session, spec)
         document = session.scalar(
@@ -251,7 +253,9 @@ def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes
             )
         ):
             old.revoked_at = now
-        codes[family.kk_number] = issue_pickup_code(session, [document], settings.pickup_code_days)
+        code, pin = issue_pickup_with_pin(session, [document], settings.pickup_code_days)
+        codes[family.kk_number] = code
+        pins[family.kk_number] = (pin.registration_number, pin.pin)
 
     secret = secrets.token_urlsafe(24)
     kiosk = session.get(Kiosk, DEMO_KIOSK_ID)
@@ -268,4 +272,4 @@ def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes
     kiosk.credential_hash = hash_secret(secret)
     kiosk.revoked_at = None
     audit(session, "system", "demo.load", DEMO_KIOSK_ID, families=len(_FAMILIES))
-    return DemoCodes(DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:{secret}", codes)
+    return DemoCodes(DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:{secret}", codes, pins)

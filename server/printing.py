@@ -53,9 +53,13 @@ def find_code(session: Session, text: str, now: datetime) -> PickupCode:
 
 
 def claim(session: Session, kiosk: Kiosk, text: str, lease_seconds: int) -> PrintJob:
+    """Lease the documents of a scanned code to this kiosk."""
+    return claim_code(session, kiosk, find_code(session, text, datetime.now()), lease_seconds)
+
+
+def claim_code(session: Session, kiosk: Kiosk, code: PickupCode, lease_seconds: int) -> PrintJob:
     """Lease the code's documents to this kiosk, atomically against every other kiosk."""
     now = datetime.now()
-    code = find_code(session, text, now)
     if code.used_at is not None:
         raise PickupRefused(
             409,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class KioskPublic(BaseModel):
@@ -16,7 +16,18 @@ class KioskPublic(BaseModel):
 
 
 class ClaimCreate(BaseModel):
-    pickup_code: str = Field(min_length=1, max_length=64)
+    """Either the scanned pickup code, or the registration number and PIN the citizen types."""
+
+    pickup_code: str | None = Field(default=None, min_length=1, max_length=64)
+    registration_number: str | None = Field(default=None, min_length=1, max_length=20)
+    pin: str | None = Field(default=None, min_length=1, max_length=6)
+
+    @model_validator(mode="after")
+    def one_way_in(self) -> ClaimCreate:
+        typed = self.registration_number is not None and self.pin is not None
+        if (self.pickup_code is None) == (not typed):
+            raise ValueError("give pickup_code, or registration_number and pin")
+        return self
 
 
 class JobDocument(BaseModel):

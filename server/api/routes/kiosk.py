@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
 from server.api.deps import CurrentKiosk, SessionDep, SettingsDep
 from server.api.errors import ApiError
@@ -19,7 +20,15 @@ from server.api.schemas import (
     PrintJobPublic,
 )
 from server.models import Document, PrintJob
-from server.printing import Outcome, PickupRefused, claim, job_for_kiosk, record_outcome
+from server.pickup_pin import PinFailed, find_by_pin, record_failure
+from server.printing import (
+    Outcome,
+    PickupRefused,
+    claim,
+    claim_code,
+    job_for_kiosk,
+    record_outcome,
+)
 from server.privacy import mask_name
 
 router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"])
@@ -70,13 +79,26 @@ def heartbeat(body: HeartbeatCreate, kiosk: CurrentKiosk) -> HeartbeatAck:
     return HeartbeatAck(server_time=now)
 
 
-@router.post("/print-jobs", status_code=201)
+@router.post("/print-jobs", status_code=201, response_model=PrintJobPublic)
 def create_print_job(
-    body: ClaimCreate, kiosk: CurrentKiosk, session: SessionDep, settings: SettingsDep
-) -> PrintJobPublic:
-    """Claim a pickup code for printing here; refused if unknown, printed or being printed."""
+    body: ClaimCreate,
+    kiosk: CurrentKiosk,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> PrintJobPublic | JSONResponse:
+    """Claim a pickup code (scanned, or typed as number + PIN) for printing here."""
+    now = datetime.now()
     try:
-        job = claim(session, kiosk, body.pickup_code, settings.claim_lease_seconds)
+        if body.pickup_code is not None:
+            job = claim(session, kiosk, body.pickup_code, settings.claim_lease_seconds)
+        else:
+            assert body.registration_number is not None and body.pin is not None
+            code = find_by_pin(session, kiosk, body.registration_number, body.pin, now)
+            job = claim_code(session, kiosk, code, settings.claim_lease_seconds)
+    except PinFailed as exc:
+        record_failure(session, kiosk.id, exc.code_id, now)
+        # Answered, not raised: the session must commit the failure it just counted.
+        return JSONResponse({"detail": _refused(exc).detail}, status_code=exc.status)
     except PickupRefused as exc:
         raise _refused(exc) from None
     return _public(job)
