@@ -38,6 +38,14 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     cover = sim_sub.add_parser("cover", help="open or close the simulated printer cover")
     cover.add_argument("state", choices=["open", "closed"])
     sim_sub.add_parser("receipts", help="show the receipts the simulated printer received")
+    out = sim_sub.add_parser("paper-out-after", help="end the receipt roll after N more lines")
+    out.add_argument("lines", type=int)
+    mute = sim_sub.add_parser("mute", help="stop (on) or resume (off) printer status replies")
+    mute.add_argument("state", choices=["on", "off"])
+    sim_sub.add_parser("drop", help="unplug the simulated receipt printer (its link disappears)")
+    sim_sub.add_parser("reconnect", help="plug the simulated receipt printer back in")
+    baud = sim_sub.add_parser("baud", help="slow the printer's link to N baud (0: full speed)")
+    baud.add_argument("rate", type=int)
 
 
 def run_subcommand(args: argparse.Namespace) -> int:
@@ -101,6 +109,11 @@ def run_sim(args: argparse.Namespace) -> int:
         "paper": lambda: f"paper {args.state}",
         "cover": lambda: f"cover {args.state}",
         "receipts": lambda: "receipts",
+        "paper-out-after": lambda: f"paper-out-after {args.lines}",
+        "mute": lambda: f"mute {args.state}",
+        "drop": lambda: "drop",
+        "reconnect": lambda: "reconnect",
+        "baud": lambda: f"baud {args.rate}",
     }[args.sim_command]()
     try:
         reply = send_command(run_dir, line)

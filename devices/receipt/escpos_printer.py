@@ -7,7 +7,10 @@ between citizens is simply found again. Where the profile allows, the paper sens
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import termios
 from typing import Any
 
 from devices.contract import DeviceState, HealthLevel, HealthReport, StatusKind
@@ -21,6 +24,10 @@ log = logging.getLogger(__name__)
 PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4: paper roll sensor
 PAPER_NEAR_END_BITS = 0x0C
 PAPER_EMPTY_BITS = 0x60
+OFFLINE_STATUS_QUERY = b"\x10\x04\x02"  # DLE EOT 2: off-line cause
+COVER_OPEN_BIT = 0x04
+_ALIGN = {"left": 0, "center": 1, "right": 2}
+INITIALIZE = b"\x1b@"  # ESC @: drops a half line left in the printer by an earlier failure
 
 try:
     from escpos import printer as escpos_printer
@@ -111,11 +118,29 @@ class EscposReceiptPrinter(ReceiptPrinter):
             raise DeviceOffline(f"receipt printer at {self.where} cannot be opened")
         return device
 
+    def _query(self, device: Any, query: bytes) -> bytes:
+        """One real-time status byte; on serial, return as soon as it arrives."""
+        if self.transport == "serial":
+            device._raw(query)
+            reply: bytes = device.device.read(1)  # query_status() reads 16: a full timeout
+            return reply
+        return bytes(device.query_status(query))
+
+    def _check_cover(self, device: Any) -> None:
+        try:
+            reply = self._query(device, OFFLINE_STATUS_QUERY)
+        except (EscposError, OSError) as exc:
+            raise DeviceOffline(f"receipt printer at {self.where} failed a status query") from exc
+        if reply and reply[0] & COVER_OPEN_BIT:
+            self._emit(StatusKind.COVER_OPEN, self.where)
+            self._set_state(DeviceState.ERROR, "cover open")
+            raise DeviceNotReady(f"receipt printer at {self.where}: the cover is open")
+
     def _check_paper(self, device: Any) -> None:
         # python-escpos' paper_status() reports "plenty" when the printer does not answer at
         # all, so the reply byte is read and decoded here: bits 2-3 near end, bits 5-6 empty.
         try:
-            reply = device.query_status(PAPER_STATUS_QUERY)
+            reply = self._query(device, PAPER_STATUS_QUERY)
         except (EscposError, OSError) as exc:
             raise DeviceOffline(f"receipt printer at {self.where} failed a status query") from exc
         if not reply:
@@ -130,6 +155,17 @@ class EscposReceiptPrinter(ReceiptPrinter):
             raise DeviceNotReady(f"receipt printer at {self.where} is out of paper")
         if reply[0] & PAPER_NEAR_END_BITS:
             self._emit(StatusKind.PAPER_NEAR_END, self.where)
+        self._check_cover(device)
+
+    def _release(self, device: Any) -> None:
+        """Close the port; a port that vanished mid-receipt must not hide why it failed."""
+        try:
+            device.close()
+        except (EscposError, OSError, termios.error) as exc:  # tcdrain on an unplugged port
+            log.warning("receipt printer at %s did not close cleanly: %s", self.where, exc)
+            with contextlib.suppress(OSError):
+                device.device.close()  # pyserial's own close does not drain
+            device._device = False  # or python-escpos drains the dead port again in __del__
 
     def open(self) -> None:
         """Check that the printer answers; the connection itself is made per receipt."""
@@ -138,7 +174,7 @@ class EscposReceiptPrinter(ReceiptPrinter):
             if self.status_query:
                 self._check_paper(device)
         finally:
-            device.close()
+            self._release(device)
         self._set_state(DeviceState.IDLE)
 
     def print_receipt(self, receipt: Receipt) -> None:
@@ -147,12 +183,15 @@ class EscposReceiptPrinter(ReceiptPrinter):
         try:
             if self.status_query:
                 self._check_paper(device)
-            device._raw(self._codepage_command)
+            device._raw(INITIALIZE + self._codepage_command)
             for line in receipt.lines:
                 self._line(device, line.text, line.align, line.bold, line.double)
             if receipt.qr:
                 device.set(align="center")
-                device.qr(receipt.qr, native=self.native_qr, size=6, center=not self.native_qr)
+                # python-escpos print()s a warning to stdout for image QR codes, which would
+                # corrupt the headless kiosk's event stream on stdout.
+                with contextlib.redirect_stdout(io.StringIO()):
+                    device.qr(receipt.qr, native=self.native_qr, size=6, center=not self.native_qr)
                 device.set(align="left")
             for line in receipt.footer:
                 self._line(device, line.text, line.align, line.bold, line.double)
@@ -160,22 +199,39 @@ class EscposReceiptPrinter(ReceiptPrinter):
                 device.cut(mode=self.cut_mode)
             else:
                 device._raw(b"\n" * 4)  # no cutter: feed the receipt past the tear bar
+            if self.status_query:  # the roll may have ended under this receipt
+                self._check_paper_after(device)
         except (DeviceNotReady, DeviceOffline):
             raise
         except (EscposError, OSError) as exc:
             self._set_state(DeviceState.ERROR, str(exc))
             raise DeviceOffline(f"receipt printer at {self.where} failed: {exc}") from exc
         finally:
-            device.close()
+            self._release(device)
         self._count("receipts")
         if self.cut_mode:
             self._count("cuts")
         self._count("lines", len(receipt.lines) + len(receipt.footer))
         self._set_state(DeviceState.IDLE)
 
+    def _check_paper_after(self, device: Any) -> None:
+        try:
+            reply = self._query(device, PAPER_STATUS_QUERY)
+        except (EscposError, OSError) as exc:
+            raise DeviceOffline(f"receipt printer at {self.where} failed a status query") from exc
+        if reply and reply[0] & PAPER_EMPTY_BITS:
+            self._emit(StatusKind.PAPER_EMPTY, self.where)
+            self._set_state(DeviceState.ERROR, "paper ran out during the receipt")
+            raise DeviceNotReady(
+                f"receipt printer at {self.where} ran out of paper during the receipt"
+            )
+
     def _line(self, device: Any, text: str, align: str, bold: bool, double: bool) -> None:
-        device.set(align=align, bold=bold, double_height=double, double_width=double)
-        device._raw(encode_text(text, self._codec) + b"\n")
+        # ESC ! sets bold and size at once: python-escpos' set(double_*=False) sends nothing,
+        # which left every line after a double one double. ESC a aligns.
+        mode = (0x08 if bold else 0) | (0x30 if double else 0)
+        style = b"\x1b!" + bytes([mode]) + b"\x1ba" + bytes([_ALIGN.get(align, 0)])
+        device._raw(style + encode_text(text, self._codec) + b"\n")
 
     def check_health(self, level: HealthLevel = HealthLevel.INTERNAL) -> HealthReport:
         try:

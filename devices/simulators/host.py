@@ -3,7 +3,9 @@
 The drivers find the devices through stable links in ``run_dir`` (``scanner``,
 ``receipt-printer``), as a real kiosk finds them under /dev/serial/by-id. Commands arrive as
 text lines on ``run_dir/sim.sock``: ``scan CODE``, ``paper ok|near_end|empty``,
-``cover open|closed``, ``receipts``. Each receipt is kept as ``receipts/NNN.txt`` and ``.bin``.
+``cover open|closed``, ``receipts``, and the printer faults ``paper-out-after N``,
+``mute on|off``, ``drop``, ``reconnect``, ``baud N`` (0: full speed). Each receipt is kept as
+``receipts/NNN.txt``, ``.bin`` and ``.png`` (how the paper looks).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from devices.simulators.escpos_parser import ParsedReceipt
 from devices.simulators.escpos_peer import EscposPeer
+from devices.simulators.escpos_render import save_png
 from devices.simulators.scanner_peer import ScannerPeer
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ class SimulatorHost:
         (self.receipt_dir / f"{index:03d}.bin").write_bytes(raw)
         text = "\n".join(receipt.lines + [f"[QR: {q}]" for q in receipt.qr_codes])
         (self.receipt_dir / f"{index:03d}.txt").write_text(text + "\n", encoding="utf-8")
+        save_png(receipt, self.receipt_dir / f"{index:03d}.png")
 
     def command(self, line: str) -> dict[str, object]:
         """Apply one control command; bad commands get an error, never an exception."""
@@ -57,8 +61,30 @@ class SimulatorHost:
         if verb == "receipts":
             return {
                 "ok": True,
-                "receipts": [{"lines": r.lines, "qr": r.qr_codes} for r in self.printer.receipts],
+                "receipts": [
+                    {"lines": r.lines, "qr": r.qr_codes, "incomplete": r.incomplete}
+                    for r in self.printer.receipts
+                ],
             }
+        return self._fault(verb, arg, line)
+
+    def _fault(self, verb: str, arg: str, line: str) -> dict[str, object]:
+        """The printer faults: the roll ending, a hung firmware, an unplug, a slow line."""
+        if verb == "paper-out-after" and _is_count(arg):
+            self.printer.paper_out_after(int(arg))
+            return {"ok": True}
+        if verb == "mute" and arg in ("on", "off"):
+            self.printer.mute(arg == "on")
+            return {"ok": True}
+        if verb == "drop" and not arg:
+            self.printer.drop()
+            return {"ok": True}
+        if verb == "reconnect" and not arg:
+            self.printer.reconnect()
+            return {"ok": True, "path": self.printer.path}
+        if verb == "baud" and _is_count(arg):
+            self.printer.set_baud(int(arg) or None)
+            return {"ok": True}
         return {"ok": False, "error": f"unknown command {line.strip()[:40]!r}"}
 
     def serve(self) -> None:
@@ -98,3 +124,8 @@ def send_command(run_dir: Path, line: str, timeout: float = 5.0) -> dict[str, ob
             reply += chunk
     result: dict[str, object] = json.loads(reply)
     return result
+
+
+def _is_count(text: str) -> bool:
+    """A plain non-negative decimal number ("²" is a digit to str.isdigit but not to int)."""
+    return text.isascii() and text.isdigit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import wait_until
 
 from devices.contract import StatusKind
 from devices.errors import DeviceNotReady, DeviceOffline
@@ -40,7 +41,8 @@ def test_a_receipt_arrives_with_its_lines_native_qr_and_cut(peer):
     assert "No.     : R-20261122-7KQ2M9" in receipt.lines
     assert receipt.qr_codes == ["R-20261122-7KQ2M9"]
     assert receipt.cut
-    assert peer.stream.status_queries == [4]  # the paper sensor was asked first
+    # paper sensor and cover before the receipt, the paper sensor again after the cut
+    assert peer.stream.status_queries == [4, 2, 4]
 
 
 def test_empty_paper_refuses_the_receipt_and_says_so(peer):
@@ -97,6 +99,7 @@ def test_text_is_sent_in_the_profiles_code_page(peer):
 def test_a_58mm_printer_without_cutter_or_status_gets_neither(peer):
     peer.answer_status = False
     printer_on(peer, profile="generic-58mm").print_receipt(RECEIPT)
+    wait_until(lambda: b"Terima kasih" in bytes(peer.received), 5, what="the whole receipt")
     assert b"\x10\x04" not in bytes(peer.received)
     assert b"\x1dV" not in bytes(peer.received)
     assert b"ANJUNGAN DUKCAPIL MANDIRI" in bytes(peer.received)
