@@ -8,7 +8,6 @@ is delivered once.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,14 +15,14 @@ from typing import Any
 from devices.camera import Camera
 from devices.contract import DeviceState, HealthLevel, HealthReport, Listener
 from devices.errors import DeviceError
-from devices.scanner import Scanner
+from devices.scanner import ThreadedScanner
 
 log = logging.getLogger(__name__)
 
 Decoder = Callable[[Any], str | None]  # a BGR frame -> the code in it, if any
 
 
-class CameraScanner(Scanner):
+class CameraScanner(ThreadedScanner):
     """Decodes the newest camera frame on its own thread, so the preview never waits for it."""
 
     def __init__(
@@ -38,8 +37,6 @@ class CameraScanner(Scanner):
         self.repeat_after = repeat_after
         self.interval = interval
         self._decoder: Decoder | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._last_code = ""
         self._last_seen = 0.0
 
@@ -50,25 +47,16 @@ class CameraScanner(Scanner):
         super().add_listener(listener)
         self.camera.add_listener(listener)  # the camera's faults are the scanner's faults
 
-    def open(self) -> None:
-        if self._thread is not None:
-            return
+    def _connect(self) -> bool:
         try:
             self.camera.open()
         except DeviceError as exc:
             log.warning("camera scanner %s: %s", self.name, exc)
-        self._stop.clear()
         self._set_state(DeviceState.IDLE)
-        self._thread = threading.Thread(target=self._run, name=f"camscan-{self.name}", daemon=True)
-        self._thread.start()
+        return True
 
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
+    def _disconnect(self) -> None:
         self.camera.close()
-        self._set_state(DeviceState.CLOSED)
 
     def _run(self) -> None:
         last_seq = -1

@@ -14,10 +14,9 @@ import logging
 import os
 import select
 import struct
-import threading
 
 from devices.contract import DeviceState, HealthLevel, HealthReport, StatusKind
-from devices.scanner import Scanner
+from devices.scanner import ThreadedScanner
 from devices.scanner.keymap import KEY_ENTER, KEY_KPENTER, KEY_LEFTSHIFT, KEY_RIGHTSHIFT, char_for
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ EV_KEY = 1
 EVIOCGRAB = 0x40044590  # _IOW('E', 0x90, int)
 
 
-class KeyboardWedgeScanner(Scanner):
+class KeyboardWedgeScanner(ThreadedScanner):
     """A scanner that types; ``device`` is its evdev node, preferably the by-id link."""
 
     def __init__(
@@ -44,24 +43,6 @@ class KeyboardWedgeScanner(Scanner):
         self.max_length = max_length
         self.reconnect_interval = reconnect_interval
         self._fd: int | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def open(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._connect()
-        self._thread = threading.Thread(target=self._run, name=f"wedge-{self.name}", daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
-        self._disconnect()
-        self._set_state(DeviceState.CLOSED)
 
     def _connect(self) -> bool:
         try:

@@ -8,7 +8,6 @@ reopen the same path; a /dev/serial/by-id/... path finds the scanner again after
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 import serial
@@ -16,14 +15,14 @@ import serial
 from devices.contract import DeviceState, HealthLevel, HealthReport, StatusKind
 from devices.errors import ConfigError
 from devices.ports import parse_port, resolve_port
-from devices.scanner import Scanner
+from devices.scanner import ThreadedScanner
 
 log = logging.getLogger(__name__)
 
 TERMINATORS = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n"}
 
 
-class SerialScanner(Scanner):
+class SerialScanner(ThreadedScanner):
     """A scanner on a serial port that ends every code with a terminator."""
 
     def __init__(
@@ -51,26 +50,7 @@ class SerialScanner(Scanner):
         self.partial_timeout = partial_timeout
         self.reconnect_interval = reconnect_interval
         self._serial: serial.Serial | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
         self._discarding = False
-
-    # -- life cycle -------------------------------------------------------------------------
-    def open(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._try_connect()
-        self._thread = threading.Thread(target=self._run, name=f"scanner-{self.name}", daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
-        self._disconnect()
-        self._set_state(DeviceState.CLOSED)
 
     def check_health(self, level: HealthLevel = HealthLevel.INTERNAL) -> HealthReport:
         online = self._serial is not None and self.state is not DeviceState.OFFLINE
@@ -84,7 +64,7 @@ class SerialScanner(Scanner):
         )
 
     # -- port handling ----------------------------------------------------------------------
-    def _try_connect(self) -> bool:
+    def _connect(self) -> bool:
         try:
             path = resolve_port(self.port)
             if path is None:
@@ -117,7 +97,7 @@ class SerialScanner(Scanner):
         last_byte = time.monotonic()
         while not self._stop.is_set():
             if self._serial is None:
-                if not self._try_connect():
+                if not self._connect():
                     self._stop.wait(self.reconnect_interval)
                     continue
             assert self._serial is not None
