@@ -30,7 +30,8 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     sim = sub.add_parser("sim", help="simulated devices for demos and tests")
     sim.add_argument("--run-dir", default=DEFAULT_SIM_DIR, help="where the simulator lives")
     sim_sub = sim.add_subparsers(dest="sim_command", required=True)
-    sim_sub.add_parser("devices", help="run the simulated scanner and receipt printer")
+    devices = sim_sub.add_parser("devices", help="run the simulated scanner and receipt printer")
+    devices.add_argument("--camera", action="store_true", help="also a camera (MJPEG on loopback)")
     scan = sim_sub.add_parser("scan", help="scan a code with the simulated scanner")
     scan.add_argument("code")
     paper = sim_sub.add_parser("paper", help="set the simulated receipt paper")
@@ -46,6 +47,10 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     sim_sub.add_parser("reconnect", help="plug the simulated receipt printer back in")
     baud = sim_sub.add_parser("baud", help="slow the printer's link to N baud (0: full speed)")
     baud.add_argument("rate", type=int)
+    camera = sim_sub.add_parser("camera", help="camera faults (sim devices --camera)")
+    camera.add_argument(
+        "fault", choices=["freeze", "unfreeze", "stall", "resume", "vanish", "reappear"]
+    )
 
 
 def run_subcommand(args: argparse.Namespace) -> int:
@@ -94,7 +99,7 @@ def run_sim(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir)
     if args.sim_command == "devices":
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-        host = SimulatorHost(run_dir)
+        host = SimulatorHost(run_dir, camera=args.camera)
         host.serve()
         sys.stdout.write(
             f"simulated scanner at {host.scanner.path}, receipt printer at {host.printer.path}\n"
@@ -114,6 +119,7 @@ def run_sim(args: argparse.Namespace) -> int:
         "drop": lambda: "drop",
         "reconnect": lambda: "reconnect",
         "baud": lambda: f"baud {args.rate}",
+        "camera": lambda: f"camera {args.fault}",
     }[args.sim_command]()
     try:
         reply = send_command(run_dir, line)

@@ -17,6 +17,7 @@ import socketserver
 import threading
 from pathlib import Path
 
+from devices.simulators.camera_peer import CameraPeer
 from devices.simulators.escpos_parser import ParsedReceipt
 from devices.simulators.escpos_peer import EscposPeer
 from devices.simulators.escpos_render import save_png
@@ -25,12 +26,13 @@ from devices.simulators.scanner_peer import ScannerPeer
 log = logging.getLogger(__name__)
 
 SOCKET_NAME = "sim.sock"
+CAMERA_FAULTS = ("freeze", "unfreeze", "stall", "resume", "vanish", "reappear")
 
 
 class SimulatorHost:
     """Owns the peers; ``command()`` is what the control socket calls."""
 
-    def __init__(self, run_dir: Path) -> None:
+    def __init__(self, run_dir: Path, camera: bool = False) -> None:
         self.run_dir = run_dir
         run_dir.mkdir(parents=True, exist_ok=True)
         self.receipt_dir = run_dir / "receipts"
@@ -38,6 +40,10 @@ class SimulatorHost:
         self.scanner = ScannerPeer(run_dir / "scanner")
         self.printer = EscposPeer(run_dir / "receipt-printer", on_receipt=self._keep_receipt)
         self._server: socketserver.ThreadingUnixStreamServer | None = None
+        # The camera is an MJPEG stream on loopback; its URL is written where a config can read it.
+        self.camera = CameraPeer() if camera else None
+        if self.camera is not None:
+            (run_dir / "camera-url").write_text(self.camera.url + "\n")
 
     def _keep_receipt(self, receipt: ParsedReceipt, raw: bytes) -> None:
         index = len(list(self.receipt_dir.glob("*.bin"))) + 1
@@ -85,6 +91,9 @@ class SimulatorHost:
         if verb == "baud" and _is_count(arg):
             self.printer.set_baud(int(arg) or None)
             return {"ok": True}
+        if verb == "camera" and self.camera is not None and arg in CAMERA_FAULTS:
+            getattr(self.camera, arg)()
+            return {"ok": True}
         return {"ok": False, "error": f"unknown command {line.strip()[:40]!r}"}
 
     def serve(self) -> None:
@@ -108,6 +117,8 @@ class SimulatorHost:
             self._server.server_close()
         self.scanner.close()
         self.printer.close()
+        if self.camera is not None:
+            self.camera.close()
 
 
 def send_command(run_dir: Path, line: str, timeout: float = 5.0) -> dict[str, object]:

@@ -55,3 +55,27 @@ def test_an_unknown_command_is_refused_and_changes_nothing(host):
     result = sim(host, "baud", "-5")
     assert result.returncode == 1
     EscposReceiptPrinter("receipt", port=host.printer.path, timeout=1.0).print_receipt(RECEIPT)
+
+
+def test_camera_faults_are_set_from_the_command_line(tmp_path):
+    from devices.camera.opencv_camera import OpenCvCamera
+    from devices.contract import DeviceState
+
+    host = SimulatorHost(tmp_path / "sim", camera=True)
+    host.serve()
+    camera = OpenCvCamera(
+        "camera",
+        (host.run_dir / "camera-url").read_text().strip(),
+        frozen_timeout=1.0,
+        no_frame_timeout=1.0,
+    )
+    camera.open()
+    try:
+        wait_until(lambda: camera.state is DeviceState.IDLE, 10, what="frames")
+        assert sim(host, "camera", "freeze").returncode == 0
+        wait_until(lambda: camera.state is DeviceState.ERROR, 10, what="the frozen camera")
+        assert sim(host, "camera", "unfreeze").returncode == 0
+        wait_until(lambda: camera.state is DeviceState.IDLE, 10, what="a moving picture")
+    finally:
+        camera.close()
+        host.close()
