@@ -35,7 +35,7 @@ typecheck: setup
 	$(VENV)/bin/mypy devices kiosk server screens
 
 test: setup cups-queue lint typecheck
-	$(VENV)/bin/pytest
+	@url=$$(bash scripts/postgres-test.sh) && ADM_TEST_POSTGRES_URL=$$url $(VENV)/bin/pytest
 
 bench: setup
 	$(PY) bench/pdf_libraries.py

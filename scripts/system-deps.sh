@@ -14,6 +14,7 @@ packages=(
   xvfb xauth xdotool      # the kiosk window on a virtual display, tapped by UI tests
   libgl1 libgl1-mesa-dri libegl1 libmtdev1  # OpenGL (llvmpipe) and touch input for Kivy
   fonts-dejavu-core       # embedded fonts of the issued PDF documents
+  postgresql              # the server's tests run on PostgreSQL as well as SQLite
 )
 
 missing=()

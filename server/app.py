@@ -11,7 +11,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.errors import ApiError
-from server.api.routes import kiosk, public, staff
+from server.api.routes import applications, kiosk, officer, public, staff
 from server.db import make_engine, migrate, session_factory
 from server.settings import Settings
 from server.signing import Signer
@@ -26,16 +26,27 @@ def _too_large() -> ApiError:
 class LimitBody:
     """413 for a body over the limit, announced by Content-Length or only counted (chunked)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_bytes: int,
+        upload_prefix: str = "/api/v1/kiosk/applications",
+    ) -> None:
         self.app, self.max_bytes = app, max_bytes
+        self.upload_bytes, self.upload_prefix = upload_bytes, upload_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Applications carry photographed papers; every other request is small.
+        limit = (
+            self.upload_bytes if scope["path"].startswith(self.upload_prefix) else self.max_bytes
+        )
         length = Headers(scope=scope).get("content-length")
         if length is not None and (
-            not (length.isascii() and length.isdigit()) or int(length) > self.max_bytes
+            not (length.isascii() and length.isdigit()) or int(length) > limit
         ):
             error = _too_large()
             await JSONResponse({"detail": error.detail}, status_code=413)(scope, receive, send)
@@ -47,7 +58,7 @@ class LimitBody:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _too_large()  # an HTTPException: FastAPI answers it with our body
             return message
 
@@ -65,7 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.signer = Signer(settings.keys_dir)
 
-    app.add_middleware(LimitBody, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        LimitBody,
+        max_bytes=settings.max_request_bytes,
+        upload_bytes=settings.max_upload_request_bytes,
+    )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -93,4 +108,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kiosk.router)
     app.include_router(staff.router)
     app.include_router(public.router)
+    app.include_router(applications.router)
+    app.include_router(officer.router)
     return app

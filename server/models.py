@@ -211,3 +211,6 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+from server.applications import models as _applications  # noqa: E402,F401

@@ -103,21 +103,35 @@ def job_for_kiosk(session: Session, kiosk: Kiosk, job_id: str) -> PrintJob:
 
 
 def record_outcome(session: Session, kiosk: Kiosk, job_id: str, result: Outcome) -> PrintJob:
-    """Apply the kiosk's report once; a repeated report of the same outcome changes nothing."""
+    """Apply the kiosk's report once; a repeated report of the same outcome changes nothing.
+
+    Both changes that must happen once are single conditional statements in the database, so
+    two reports racing through two server processes cannot both count.
+    """
     job = job_for_kiosk(session, kiosk, job_id)
-    if job.status == result.outcome:
-        return job  # a retry from the kiosk's outbox
-    if job.status != "claimed":
-        raise PickupRefused(409, "job_closed", f"Print job already ended as {job.status}")
     now = datetime.now()
+    closed = session.execute(
+        update(PrintJob)
+        .where(PrintJob.id == job.id, PrintJob.status == "claimed")
+        .values(status=result.outcome, completed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(job)
+        if job.status == result.outcome:
+            return job  # a retry from the kiosk's outbox, or the same report racing itself
+        raise PickupRefused(409, "job_closed", f"Print job already ended as {job.status}")
+    session.refresh(job)
     code = job.pickup_code
-    job.status = result.outcome
-    job.completed_at = now
     if result.outcome == "printed":
         code.used_at = now
         code.used_by_kiosk_id = kiosk.id
-        for document in code.documents:
-            document.print_count += 1
+        session.execute(
+            update(Document)
+            .where(Document.id.in_([d.id for d in code.documents]))
+            .values(print_count=Document.print_count + 1)
+            .execution_options(synchronize_session=False)
+        )
     else:
         job.failure_stage = result.stage
         job.failure_detail = result.detail[:200]

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     pickup_code_days: int = 30
     claim_lease_seconds: int = 600
     max_request_bytes: int = 1_000_000
+    max_upload_request_bytes: int = 11_000_000  # an application with its photographed papers
 
     @property
     def effective_database_url(self) -> str:

@@ -33,7 +33,10 @@ def get_signer(request: Request) -> Signer:
     return signer
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent. A kiosk that hears 201 acts at once
+# (downloads, reports, maybe through another server process); the default scope would commit
+# only after the answer went out.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SignerDep = Annotated[Signer, Depends(get_signer)]
 

@@ -1,0 +1,204 @@
+"""The office's side of applications: the queue, the papers, each step, and the outbox.
+
+Protected by the staff token (StaffDep) until the web console brings officer logins and roles;
+until then every step is recorded with the actor "staff".
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+
+from server.api.deps import SessionDep, SettingsDep, SignerDep, StaffDep
+from server.api.errors import ApiError
+from server.api.routes.applications import CatalogueDep, refused
+from server.applications import workflow
+from server.applications.bundle import Issuer
+from server.applications.errors import ApplicationRefused
+from server.applications.models import Application, ApplicationPaper, Notification
+from server.applications.notifications import OutboxNotifier
+from server.applications.schemas import (
+    ApplicationDetail,
+    ApplicationSummary,
+    ChannelName,
+    DeliveryBody,
+    FixRequest,
+    NotificationPublic,
+    ReasonBody,
+    StatusName,
+    detail,
+    notification_public,
+    summary,
+)
+from server.applications.submission import find_application
+from server.catalogue import Catalogue
+from server.demo import OFFICIAL  # the signing official, until settings carry the office's own
+
+PREFIX = "/api/v1/officer/applications"
+PAPER_PATH = PREFIX + "/{ticket}/papers/{paper}"
+router = APIRouter(tags=["officer"])
+
+
+def _find(session: SessionDep, ticket: str) -> Application:
+    try:
+        application = find_application(session, ticket)
+        workflow.sync_printed(session, application)
+    except ApplicationRefused as exc:
+        raise refused(exc) from None
+    return application
+
+
+def _detail(application: Application, catalogue: Catalogue) -> ApplicationDetail:
+    return detail(application, catalogue, PAPER_PATH)
+
+
+@router.get(PREFIX)
+def queue(
+    _staff: StaffDep,
+    session: SessionDep,
+    status: StatusName | None = None,
+    channel: ChannelName | None = None,
+    service: str | None = Query(default=None, max_length=60),
+    limit: int = Query(default=50, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
+) -> list[ApplicationSummary]:
+    """The work queue, oldest first: filter by status, channel and service."""
+    query = select(Application).order_by(Application.created_at, Application.id)
+    if status is not None:
+        query = query.where(Application.status == status)
+    if channel is not None:
+        query = query.where(Application.channel == channel)
+    if service is not None:
+        query = query.where(Application.service_code == service)
+    return [summary(a) for a in session.scalars(query.limit(limit).offset(offset))]
+
+
+@router.get(PREFIX + "/{ticket}")
+def application_detail(
+    ticket: str, _staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+) -> ApplicationDetail:
+    """Everything the officer needs to decide: the form, the papers, the history."""
+    return _detail(_find(session, ticket), catalogue)
+
+
+@router.get(
+    PREFIX + "/{ticket}/papers/{paper_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
+)
+def download_paper(ticket: str, paper_id: int, _staff: StaffDep, session: SessionDep) -> Response:
+    """One photographed paper, as uploaded; never cached."""
+    application = _find(session, ticket)
+    paper = session.get(ApplicationPaper, paper_id)
+    if paper is None or paper.application_id != application.id:
+        raise ApiError(404, "unknown_paper", "This application has no such paper")
+    return Response(
+        paper.data,
+        media_type=paper.content_type,
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.post(PREFIX + "/{ticket}/verify")
+def verify(
+    ticket: str, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+) -> ApplicationDetail:
+    """Start checking the papers."""
+    application = _find(session, ticket)
+    try:
+        workflow.verify(session, application, staff)
+    except ApplicationRefused as exc:
+        raise refused(exc) from None
+    return _detail(application, catalogue)
+
+
+@router.post(PREFIX + "/{ticket}/request-fixes")
+def request_fixes(
+    ticket: str, body: FixRequest, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+) -> ApplicationDetail:
+    """Send it back to the citizen with the reason they will read (in Indonesian)."""
+    application = _find(session, ticket)
+    try:
+        workflow.request_fixes(
+            session,
+            application,
+            staff,
+            body.reason,
+            body.papers,
+            catalogue,
+            OutboxNotifier(session),
+        )
+    except ApplicationRefused as exc:
+        raise refused(exc) from None
+    return _detail(application, catalogue)
+
+
+@router.post(PREFIX + "/{ticket}/approve")
+def approve(
+    ticket: str, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+) -> ApplicationDetail:
+    application = _find(session, ticket)
+    try:
+        workflow.approve(session, application, staff)
+    except ApplicationRefused as exc:
+        raise refused(exc) from None
+    return _detail(application, catalogue)
+
+
+@router.post(PREFIX + "/{ticket}/reject")
+def reject(
+    ticket: str, body: ReasonBody, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+) -> ApplicationDetail:
+    """Refuse for good, with the reason the citizen will read."""
+    application = _find(session, ticket)
+    try:
+        workflow.reject(
+            session, application, staff, body.reason, catalogue, OutboxNotifier(session)
+        )
+    except ApplicationRefused as exc:
+        raise refused(exc) from None
+    return _detail(application, catalogue)
+
+
+@router.post(PREFIX + "/{ticket}/issue")
+def issue(
+    ticket: str,
+    staff: StaffDep,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+) -> ApplicationDetail:
+    """Sign the bundle's documents and send the citizen one pickup code for all of them."""
+    application = _find(session, ticket)
+    issuer = Issuer(signer, settings.public_url, OFFICIAL, settings.pickup_code_days)
+    try:
+        workflow.issue(session, application, staff, catalogue, issuer, OutboxNotifier(session))
+    except ApplicationRefused as exc:
+        raise refused(exc) from None
+    return _detail(application, catalogue)
+
+
+@router.post(PREFIX + "/{ticket}/deliver")
+def deliver(
+    ticket: str, body: DeliveryBody, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+) -> ApplicationDetail:
+    """Record that the documents were printed at the counter, couriered or e-mailed."""
+    application = _find(session, ticket)
+    try:
+        workflow.deliver(session, application, staff, body.via)
+    except ApplicationRefused as exc:
+        raise refused(exc) from None
+    return _detail(application, catalogue)
+
+
+@router.get("/api/v1/staff/notifications")
+def notifications(ticket: str, _staff: StaffDep, session: SessionDep) -> list[NotificationPublic]:
+    """The outbox of one application: what the citizen was (or will be) told, oldest first."""
+    application = _find(session, ticket)
+    rows = session.scalars(
+        select(Notification)
+        .where(Notification.application_id == application.id)
+        .order_by(Notification.id)
+    )
+    return [notification_public(row, application.ticket) for row in rows]

@@ -1,0 +1,1 @@
+"""Applications (permohonan): submitted at a kiosk or elsewhere, verified and issued."""
