@@ -11,7 +11,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.errors import ApiError
-from server.api.routes import applications, kiosk, officer, public, staff
+from server.api.routes import applications, kiosk, locations, officer, public, staff
 from server.db import make_engine, migrate, session_factory
 from server.settings import Settings
 from server.signing import Signer
@@ -110,4 +110,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public.router)
     app.include_router(applications.router)
     app.include_router(officer.router)
+    app.include_router(locations.router)
     return app

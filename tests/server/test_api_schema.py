@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.pool import NullPool
 
-from server.api.routes import applications, kiosk, officer, public, staff
+from server.api.routes import applications, kiosk, locations, officer, public, staff
 from server.app import create_app
 from server.db import MIGRATIONS
 from server.models import Base
@@ -38,6 +38,10 @@ ROUTES = {
     "/api/v1/staff/notifications",
     "/api/v1/public/signing-keys",
     "/api/v1/public/services",
+    "/api/v1/public/locations",
+    "/api/v1/public/documents/{doc_type}/{number}",
+    "/api/v1/staff/locations",
+    "/api/v1/staff/locations/{location_id}",
     OFFICER,
     OFFICER + "/{ticket}",
     OFFICER + "/{ticket}/papers/{paper_id}",
@@ -145,7 +149,7 @@ def test_sqlite_database_uses_write_ahead_logging_for_several_processes(tmp_path
 def test_openapi_lists_every_route_the_app_serves(tmp_path):
     served = {
         route.path
-        for module in (kiosk, staff, public, applications, officer)
+        for module in (kiosk, staff, public, applications, officer, locations)
         for route in module.router.routes
     }
 

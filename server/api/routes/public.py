@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy import select
 
 from server.api.deps import SessionDep, SignerDep
 from server.api.schemas import Verification
@@ -34,5 +35,25 @@ def verify(token: str, signer: SignerDep, session: SessionDep) -> Verification:
         doc_type=document.doc_type,
         number=document.number,
         issued_on=payload.get("d"),
+        message="Dokumen telah dicabut" if revoked else "Dokumen asli",
+    )
+
+
+@router.get("/api/v1/public/documents/{doc_type}/{number}")
+def verify_by_number(doc_type: str, number: str, session: SessionDep) -> Verification:
+    """For a paper whose QR cannot be read: genuine, revoked or unknown by type and number."""
+    document = session.scalar(
+        select(Document)
+        .where(Document.doc_type == doc_type.upper()[:20], Document.number == number[:40])
+        .order_by(Document.version.desc())
+    )
+    if document is None:
+        return Verification(status="unknown", message="No such document in the register")
+    revoked = document.revoked_at is not None
+    return Verification(
+        status="revoked" if revoked else "genuine",
+        doc_type=document.doc_type,
+        number=document.number,
+        issued_on=document.issued_at.date().isoformat(),
         message="Dokumen telah dicabut" if revoked else "Dokumen asli",
     )
