@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 from alembic import command
@@ -14,6 +13,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
+from support import wait_until
 
 from server.db import MIGRATIONS, make_engine, migrate
 from server.models import Base
@@ -103,39 +103,52 @@ def test_migrations_on_postgresql_go_down_to_nothing_and_up_again(new_postgres_d
 
 
 # Alembic keeps its migration context in a module global: one process migrates at a time, so
-# each start-up here is a process of its own, all released at one wall-clock instant.
+# each start-up here is a process of its own. Each imports the server, says it is ready, and
+# waits for the word to go, so that all migrate within a few milliseconds of each other.
 STARTUP = """
 import sys, time
+from pathlib import Path
 from server.db import make_engine, migrate
 engine = make_engine(sys.argv[1])
-time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+Path(sys.argv[2]).touch()
+while not Path(sys.argv[3]).exists():
+    time.sleep(0.002)
 migrate(engine)
 """
+STARTS = 4
 
 
 def test_servers_starting_together_on_a_new_database_all_migrate_it(database, tmp_path):
     """What create_app does when several server processes start on a new database at once."""
     url = database.create()
     effective = Settings(data_dir=tmp_path, database_url=url).effective_database_url
-    at = time.time() + 3  # after every process has imported the server and its engine
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{n}" for n in range(STARTS)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTUP, effective, str(flag), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for flag in ready
+    ]
     try:
-        processes = [
-            subprocess.Popen(
-                [sys.executable, "-c", STARTUP, effective, str(at)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for _ in range(4)
-        ]
-        results = [(p.wait(timeout=120), p.stdout.read() if p.stdout else "") for p in processes]
+        wait_until(lambda: all(f.exists() for f in ready), 60, what="every start-up ready")
+        go.touch()
+        results = [(p.communicate(timeout=120)[0], p.returncode) for p in processes]
         failures = [
             [line for line in out.splitlines() if "Error" in line][-1:] or out[-500:]
-            for code, out in results
+            for out, code in results
             if code != 0
         ]
 
         assert failures == []
         assert version_of(effective) == newest_migration()
     finally:
+        go.touch()
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         database.drop(url)
