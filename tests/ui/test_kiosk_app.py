@@ -83,6 +83,7 @@ def tap(env: dict, x: int, y: int) -> None:
 
 def test_a_citizen_goes_from_attract_to_scan_to_printing_to_done(server, sim, app):
     shots = app["shots"]
+    sim.printer.set_baud(2400)  # a serial receipt printer: the printing screen stays a while
     tap(app["env"], 640, 450)  # touch anywhere to start
     shot(shots, "*-scan.png", 20)
 
@@ -107,7 +108,9 @@ def test_a_citizen_goes_from_attract_to_scan_to_printing_to_done(server, sim, ap
     words = screen_words(done)
     assert "Terima kasih" in words or "Selesai" in words, words
     receipt = sim.printer.wait_for_receipts(1, timeout=10)[0].qr_codes[0]
-    assert receipt in words.replace(" ", ""), words
+    shown = re.findall(r"R-\d{8}-\w{6}", words.replace(" ", ""))
+    # OCR may misread one glyph (T/I, 0/O); more than one wrong means another number
+    assert any(sum(a != b for a, b in zip(s, receipt, strict=True)) <= 1 for s in shown), words
 
     # The same code again: the kiosk refuses it on the scan screen and says why, in Indonesian.
     sim.scanner.scan(server.codes[KK_NUMBER])
