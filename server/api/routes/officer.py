@@ -6,6 +6,9 @@ until then every step is recorded with the actor "staff".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
@@ -39,12 +42,19 @@ PAPER_PATH = PREFIX + "/{ticket}/papers/{paper}"
 router = APIRouter(tags=["officer"])
 
 
-def _find(session: SessionDep, ticket: str) -> Application:
+@contextmanager
+def _as_api_errors() -> Iterator[None]:
+    """A refused step becomes the API's error with its stable reason."""
     try:
-        application = find_application(session, ticket)
-        workflow.sync_printed(session, application)
+        yield
     except ApplicationRefused as exc:
         raise refused(exc) from None
+
+
+def _find(session: SessionDep, ticket: str) -> Application:
+    with _as_api_errors():
+        application = find_application(session, ticket)
+        workflow.sync_printed(session, application)
     return application
 
 
@@ -105,10 +115,8 @@ def verify(
 ) -> ApplicationDetail:
     """Start checking the papers."""
     application = _find(session, ticket)
-    try:
+    with _as_api_errors():
         workflow.verify(session, application, staff)
-    except ApplicationRefused as exc:
-        raise refused(exc) from None
     return _detail(application, catalogue)
 
 
@@ -118,7 +126,7 @@ def request_fixes(
 ) -> ApplicationDetail:
     """Send it back to the citizen with the reason they will read (in Indonesian)."""
     application = _find(session, ticket)
-    try:
+    with _as_api_errors():
         workflow.request_fixes(
             session,
             application,
@@ -128,8 +136,6 @@ def request_fixes(
             catalogue,
             OutboxNotifier(session),
         )
-    except ApplicationRefused as exc:
-        raise refused(exc) from None
     return _detail(application, catalogue)
 
 
@@ -138,10 +144,8 @@ def approve(
     ticket: str, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
 ) -> ApplicationDetail:
     application = _find(session, ticket)
-    try:
+    with _as_api_errors():
         workflow.approve(session, application, staff)
-    except ApplicationRefused as exc:
-        raise refused(exc) from None
     return _detail(application, catalogue)
 
 
@@ -151,12 +155,10 @@ def reject(
 ) -> ApplicationDetail:
     """Refuse for good, with the reason the citizen will read."""
     application = _find(session, ticket)
-    try:
+    with _as_api_errors():
         workflow.reject(
             session, application, staff, body.reason, catalogue, OutboxNotifier(session)
         )
-    except ApplicationRefused as exc:
-        raise refused(exc) from None
     return _detail(application, catalogue)
 
 
@@ -172,10 +174,8 @@ def issue(
     """Sign the bundle's documents and send the citizen one pickup code for all of them."""
     application = _find(session, ticket)
     issuer = Issuer(signer, settings.public_url, OFFICIAL, settings.pickup_code_days)
-    try:
+    with _as_api_errors():
         workflow.issue(session, application, staff, catalogue, issuer, OutboxNotifier(session))
-    except ApplicationRefused as exc:
-        raise refused(exc) from None
     return _detail(application, catalogue)
 
 
@@ -185,10 +185,8 @@ def deliver(
 ) -> ApplicationDetail:
     """Record that the documents were printed at the counter, couriered or e-mailed."""
     application = _find(session, ticket)
-    try:
+    with _as_api_errors():
         workflow.deliver(session, application, staff, body.via)
-    except ApplicationRefused as exc:
-        raise refused(exc) from None
     return _detail(application, catalogue)
 
 
