@@ -13,13 +13,23 @@ if [[ $(id -u) -ne 0 ]]; then
   exit 1
 fi
 
-if ! lpstat -r >/dev/null 2>&1; then
+# `lpstat -r` exits 0 whether or not the scheduler runs: read what it says.
+scheduler_up() { [[ "$(lpstat -r 2>/dev/null)" == "scheduler is running" ]]; }
+if ! scheduler_up; then
+  started=no
   if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-    systemctl start cups
-  else
+    systemctl start cups && started=yes
+  fi
+  if [[ $started == no ]]; then
+    # A cupsd killed with its machine's session leaves its socket behind; cupsd makes it anew.
     cupsd
   fi
-  for _ in $(seq 1 50); do lpstat -r >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 1 100); do scheduler_up && break; sleep 0.1; done
+  if ! scheduler_up; then
+    echo "cups-queue: cupsd did not start; the end of /var/log/cups/error_log:" >&2
+    tail -n 20 /var/log/cups/error_log >&2 2>/dev/null || true
+    exit 1
+  fi
 fi
 
 mkdir -p "$outdir"
@@ -35,7 +45,7 @@ if [[ ! -f $conf ]] || [[ "$(cat "$conf")" != "$want" ]]; then
 fi
 
 if ! lpstat -v "$queue" 2>/dev/null | grep -q 'cups-pdf:/adm'; then
-  lpadmin -p "$queue" -v cups-pdf:/adm -P "$ppd" -E -o media=A4 -o PageSize=A4 2>/dev/null
+  lpadmin -p "$queue" -v cups-pdf:/adm -P "$ppd" -E -o media=A4 -o PageSize=A4
 fi
 cupsenable "$queue" 2>/dev/null || true
 cupsaccept "$queue" 2>/dev/null || true
