@@ -9,6 +9,7 @@ from typing import Any
 import requests
 
 from kiosk.errors import ServerRefused, ServerUnavailable
+from kiosk.request_signing import KioskAuth
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class PrintJob:
 
 
 class ServerClient:
-    """Every call has a timeout; failures become ServerUnavailable or ServerRefused."""
+    """Signed calls with timeouts; failures become ServerUnavailable or ServerRefused."""
 
     def __init__(
         self, base_url: str, credential: str, timeout: float = 10.0, verify: str = ""
@@ -39,18 +40,31 @@ class ServerClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = (min(3.05, timeout), timeout)
         self._session = requests.Session()
-        self._session.headers["Authorization"] = f"Bearer {credential}"
+        self._auth = KioskAuth(credential)
+        self._session.auth = self._auth
         self._session.headers["User-Agent"] = "adm-kiosk/0.1"
         if verify:
             self._session.verify = verify
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
             response = self._session.request(
                 method, self.base_url + path, timeout=self.timeout, **kwargs
             )
         except requests.RequestException as exc:
             raise ServerUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        self._auth.learn_clock(response)
+        return response
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        response = self._send(method, path, **kwargs)
+        if response.status_code == 401 and _reason(response) == "clock_skew":
+            # Our clock is off (no RTC battery, no NTP): sign again on the server's time.
+            log.warning(
+                "kiosk clock is %.0f s off the server's; following the server",
+                -self._auth.clock_offset,
+            )
+            response = self._send(method, path, **kwargs)
         if response.status_code >= 500:
             raise ServerUnavailable(f"{method} {path}: HTTP {response.status_code}")
         if response.status_code >= 400:
@@ -93,6 +107,15 @@ class ServerClient:
             f"/api/v1/kiosk/print-jobs/{job_id}/result",
             json={"outcome": outcome, "stage": stage, "detail": detail[:500]},
         )
+
+
+def _reason(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return str(detail.get("reason", "")) if isinstance(detail, dict) else ""
 
 
 def _job(data: dict[str, Any]) -> PrintJob:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from fastapi import FastAPI, Request
@@ -11,6 +12,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.errors import ApiError
+from server.api.kiosk_auth import BODY_DIGEST
 from server.api.routes import applications, kiosk, locations, officer, public, staff
 from server.db import make_engine, migrate, session_factory
 from server.settings import Settings
@@ -24,7 +26,11 @@ def _too_large() -> ApiError:
 
 
 class LimitBody:
-    """413 for a body over the limit, announced by Content-Length or only counted (chunked)."""
+    """413 for a body over the limit, announced by Content-Length or only counted (chunked).
+
+    It also hashes the body as it streams through, for signed kiosk requests
+    (server/api/kiosk_auth.py): multipart bodies are parsed as a stream and not kept whole.
+    """
 
     def __init__(
         self,
@@ -52,14 +58,19 @@ class LimitBody:
             await JSONResponse({"detail": error.detail}, status_code=413)(scope, receive, send)
             return
         received = 0
+        digest = hashlib.sha256()
 
         async def counting_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > limit:
                     raise _too_large()  # an HTTPException: FastAPI answers it with our body
+                digest.update(chunk)
+                if not message.get("more_body", False):
+                    scope[BODY_DIGEST] = digest.hexdigest()
             return message
 
         await self.app(scope, counting_receive, send)

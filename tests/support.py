@@ -12,15 +12,40 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 import requests
 
 from devices.simulators.host import SimulatorHost
+from kiosk.request_signing import authorization
 
 BIN = Path(sys.executable).parent
 PDF_DIR = Path(os.environ.get("ADM_PDF_DIR", "/var/spool/adm-pdf"))
 A4_QUEUE = os.environ.get("ADM_A4_QUEUE", "ADM-A4")
 STAFF_TOKEN = "staff-token-for-tests"
+
+
+SIGN_AS = "X-Test-Sign-As"  # test-only: the credential the test client signs this request with
+
+
+class SignMarked(httpx.Auth):
+    """Signs, as the kiosk would, every request that carries the SIGN_AS header (then drops it).
+
+    Set as a TestClient's auth, so a test says `headers=server.kiosk_headers()` and still gets
+    a request signed over its final method, path, query and body.
+    """
+
+    requires_request_body = True
+
+    def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        credential = request.headers.pop(SIGN_AS, None)
+        if credential:
+            kiosk_id, _, secret = credential.partition(":")
+            target = request.url.raw_path.decode()
+            request.headers["Authorization"] = authorization(
+                kiosk_id, secret, request.method, target, request.content
+            )
+        yield request
 
 
 def free_port() -> int:

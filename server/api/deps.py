@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from server.api.errors import ApiError
-from server.codes import hash_secret
-from server.models import Kiosk
 from server.settings import Settings
 from server.signing import Signer
 
@@ -47,20 +44,6 @@ def _bearer(authorization: str | None) -> str:
     return authorization[len("Bearer ") :].strip()
 
 
-def current_kiosk(
-    session: SessionDep, authorization: Annotated[str | None, Header()] = None
-) -> Kiosk:
-    """The kiosk named by its credential `<kiosk id>:<secret>`, or 401/403."""
-    kiosk_id, _, secret = _bearer(authorization).partition(":")
-    kiosk = session.get(Kiosk, kiosk_id) if kiosk_id and secret else None
-    if kiosk is None or not hmac.compare_digest(kiosk.credential_hash, hash_secret(secret)):
-        raise ApiError(401, "unauthenticated", "Unknown kiosk or wrong credential")
-    if kiosk.revoked_at is not None:
-        raise ApiError(403, "kiosk_revoked", "This kiosk has been revoked by the office")
-    kiosk.last_seen_at = datetime.now()
-    return kiosk
-
-
 def require_staff(
     settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
 ) -> str:
@@ -71,5 +54,4 @@ def require_staff(
     return "staff"
 
 
-CurrentKiosk = Annotated[Kiosk, Depends(current_kiosk)]
 StaffDep = Annotated[str, Depends(require_staff)]

@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
+from support import SIGN_AS, SignMarked
 
 from server.app import create_app
 from server.codes import hash_secret
@@ -204,7 +205,8 @@ class DemoServer:
         return transaction(self.app.state.sessions)
 
     def kiosk_headers(self, credential: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {credential or self.kiosk_credential}"}
+        """Have the test client sign this request with the credential (the demo kiosk's)."""
+        return {SIGN_AS: credential or self.kiosk_credential}
 
     def staff_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.settings.staff_token}"}
@@ -324,6 +326,7 @@ def make_server(
         )
         app = create_app(settings)
         client = TestClient(app, raise_server_exceptions=False)
+        client.auth = SignMarked()
         server = DemoServer(
             app, client, settings, demo_template.kiosk_credential, dict(demo_template.codes)
         )

@@ -54,4 +54,4 @@ def test_an_oversized_device_list_is_refused_with_a_reason(server):
 
 def test_the_fleet_view_is_for_staff_only(server):
     response = server.client.get("/api/v1/staff/kiosks", headers=server.kiosk_headers())
-    assert response.status_code == 403
+    assert response.status_code == 401

@@ -52,7 +52,7 @@ def test_only_staff_create_locations(server):
     response = server.client.post(
         "/api/v1/staff/locations", json=BALAI_DESA, headers=server.kiosk_headers()
     )
-    assert response.status_code == 403
+    assert response.status_code == 401
 
 
 def test_a_paper_is_checked_by_its_type_and_number_when_its_qr_is_unreadable(server):

@@ -82,7 +82,7 @@ def test_a_kiosk_guessing_across_many_numbers_is_slowed_down(server):
     response = claim(server, number, pin)  # even a right PIN waits out the window
     assert response.status_code == 429 and server.reason(response) == "too_many_attempts"
     other = server.add_kiosk()  # another kiosk is not punished for this one
-    assert claim(server, number, pin, {"Authorization": f"Bearer {other}"}).status_code == 201
+    assert claim(server, number, pin, server.kiosk_headers(other)).status_code == 201
 
 
 def test_a_claim_needs_a_code_or_a_number_with_a_pin(server):

@@ -28,6 +28,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from support import BIN, STAFF_TOKEN, free_port, wait_until
 
+from kiosk.request_signing import KioskAuth
 from server.codes import hash_secret, normalise_pickup_code
 from server.db import make_engine, session_factory, transaction
 from server.models import AuditEntry, Document, Kiosk, PickupCode, PrintJob
@@ -145,8 +146,13 @@ def deployment(database: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
         database.drop(database_url)
 
 
-def headers(credential: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {credential}"}
+_credentials: dict[str, str] = {}  # kiosk id -> credential, of every kiosk that signed here
+
+
+def signed(credential: str) -> KioskAuth:
+    """Sign like a kiosk does: every request with the kiosk's own credential."""
+    _credentials[kiosk_id(credential)] = credential
+    return KioskAuth(credential)
 
 
 def reason(response: requests.Response) -> str | None:
@@ -175,7 +181,7 @@ def at_once(
         server = servers[index % len(servers)]
         with requests.Session() as session:
             try:
-                me = session.get(f"{server}/api/v1/kiosk/me", headers=headers(credential))
+                me = session.get(f"{server}/api/v1/kiosk/me", auth=signed(credential))
                 assert me.status_code == 200, me.text
             finally:
                 barrier.wait(timeout=60)  # never leave the others waiting
@@ -199,7 +205,7 @@ def at_once(
 def claim_request(code: str) -> Callable[[requests.Session, str, str], requests.Response]:
     def post(session: requests.Session, server: str, credential: str) -> requests.Response:
         return session.post(
-            server + CLAIM, json={"pickup_code": code}, headers=headers(credential), timeout=60
+            server + CLAIM, json={"pickup_code": code}, auth=signed(credential), timeout=60
         )
 
     return post
@@ -243,8 +249,8 @@ def jobs_of(deployment: Deployment, code: str) -> list[tuple[str, str]]:
 
 def credential_of(response: requests.Response) -> str:
     """The credential of the kiosk that sent the request of this response."""
-    credential: str = response.request.headers["Authorization"].removeprefix("Bearer ")
-    return credential
+    header = response.request.headers["Authorization"]
+    return _credentials[header.split("kiosk=", 1)[1].split(",", 1)[0]]
 
 
 def kiosk_id(credential: str) -> str:
@@ -274,7 +280,7 @@ def test_after_the_winner_reports_failure_exactly_one_of_the_next_wave_wins(depl
     failed = requests.post(
         f"{servers[0]}{CLAIM}/{first.json()['id']}/result",
         json={"outcome": "failed", "stage": "a4", "detail": "paper jam"},
-        headers=headers(credential_of(first)),
+        auth=signed(credential_of(first)),
         timeout=30,
     )
     assert failed.status_code == 200, failed.text
@@ -295,11 +301,11 @@ def test_an_unconfirmed_claim_is_taken_by_one_other_kiosk_once_its_lease_expired
     first_kiosk, others = deployment.kiosks[0], deployment.kiosks[1:]
     started = time.monotonic()
     first = requests.post(
-        servers[0] + CLAIM, json={"pickup_code": code}, headers=headers(first_kiosk), timeout=30
+        servers[0] + CLAIM, json={"pickup_code": code}, auth=signed(first_kiosk), timeout=30
     )
     assert first.status_code == 201, first.text
     meanwhile = requests.post(
-        servers[1] + CLAIM, json={"pickup_code": code}, headers=headers(others[0]), timeout=30
+        servers[1] + CLAIM, json={"pickup_code": code}, auth=signed(others[0]), timeout=30
     )
     if time.monotonic() - started < 0.9:  # still within the one-second lease
         assert (meanwhile.status_code, reason(meanwhile)) == (409, "in_progress")
@@ -310,7 +316,7 @@ def test_an_unconfirmed_claim_is_taken_by_one_other_kiosk_once_its_lease_expired
     assert credential_of(taken) != first_kiosk
     download = requests.get(
         servers[1] + first.json()["documents"][0]["download_path"],
-        headers=headers(first_kiosk),
+        auth=signed(first_kiosk),
         timeout=30,
     )
     assert (download.status_code, reason(download)) == (409, "lease_expired")
@@ -322,7 +328,7 @@ def test_printed_reported_twice_at_once_counts_the_document_once(deployment):
     count_before = deployment.print_count(document_id)
     kiosk = deployment.kiosks[0]
     claim = requests.post(
-        servers[0] + CLAIM, json={"pickup_code": code}, headers=headers(kiosk), timeout=30
+        servers[0] + CLAIM, json={"pickup_code": code}, auth=signed(kiosk), timeout=30
     )
     assert claim.status_code == 201, claim.text
     job_id = claim.json()["id"]
@@ -331,7 +337,7 @@ def test_printed_reported_twice_at_once_counts_the_document_once(deployment):
         return session.post(
             f"{server}{CLAIM}/{job_id}/result",
             json={"outcome": "printed"},
-            headers=headers(credential),
+            auth=signed(credential),
             timeout=60,
         )
 
@@ -356,7 +362,7 @@ def test_printed_and_failed_reported_at_once_end_the_job_one_way(deployment):
     count_before = deployment.print_count(document_id)
     kiosk = deployment.kiosks[1]
     claim = requests.post(
-        servers[1] + CLAIM, json={"pickup_code": code}, headers=headers(kiosk), timeout=30
+        servers[1] + CLAIM, json={"pickup_code": code}, auth=signed(kiosk), timeout=30
     )
     assert claim.status_code == 201, claim.text
     job_id = claim.json()["id"]
@@ -369,7 +375,7 @@ def test_printed_and_failed_reported_at_once_end_the_job_one_way(deployment):
         return session.post(
             f"{server}{CLAIM}/{job_id}/result",
             json={"outcome": outcome, "stage": "a4"},
-            headers=headers(credential),
+            auth=signed(credential),
             timeout=60,
         )
 
@@ -398,7 +404,7 @@ def test_two_codes_for_one_document_printed_at_once_count_it_twice(deployment):
     jobs = {}
     for (code, _), kiosk in zip(codes, kiosks, strict=True):
         claim = requests.post(
-            servers[0] + CLAIM, json={"pickup_code": code}, headers=headers(kiosk), timeout=30
+            servers[0] + CLAIM, json={"pickup_code": code}, auth=signed(kiosk), timeout=30
         )
         assert claim.status_code == 201, claim.text
         jobs[kiosk] = claim.json()["id"]
@@ -407,7 +413,7 @@ def test_two_codes_for_one_document_printed_at_once_count_it_twice(deployment):
         return session.post(
             f"{server}{CLAIM}/{jobs[credential]}/result",
             json={"outcome": "printed"},
-            headers=headers(credential),
+            auth=signed(credential),
             timeout=60,
         )
 
@@ -427,7 +433,7 @@ def test_what_a_kiosk_was_answered_is_already_in_the_database(deployment):
     for round_ in range(40):
         code, _ = deployment.new_code(round_ % 3)
         claim = requests.post(
-            servers[0] + CLAIM, json={"pickup_code": code}, headers=headers(kiosk), timeout=30
+            servers[0] + CLAIM, json={"pickup_code": code}, auth=signed(kiosk), timeout=30
         )
         assert claim.status_code == 201, claim.text
         if jobs_of(deployment, code) != [("claimed", kiosk_id(kiosk))]:
@@ -436,7 +442,7 @@ def test_what_a_kiosk_was_answered_is_already_in_the_database(deployment):
         failed = requests.post(
             f"{servers[1]}{CLAIM}/{job_id}/result",
             json={"outcome": "failed", "stage": "download"},
-            headers=headers(kiosk),
+            auth=signed(kiosk),
             timeout=30,
         )
         if failed.status_code != 200:  # 404 unknown_job: the other server saw no claim yet
@@ -456,13 +462,13 @@ def test_the_demo_data_is_shared_by_both_server_processes(deployment):
     first = requests.post(
         servers[0] + CLAIM,
         json={"pickup_code": code},
-        headers=headers(deployment.kiosks[5]),
+        auth=signed(deployment.kiosks[5]),
         timeout=30,
     )
     other = requests.post(
         servers[1] + CLAIM,
         json={"pickup_code": code},
-        headers=headers(deployment.kiosks[6]),
+        auth=signed(deployment.kiosks[6]),
         timeout=30,
     )
     assert first.status_code == 201, first.text

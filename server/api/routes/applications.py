@@ -11,8 +11,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from server.api.deps import CurrentKiosk, SessionDep
+from server.api.deps import SessionDep
 from server.api.errors import ApiError
+from server.api.kiosk_auth import CurrentKiosk
 from server.applications.errors import ApplicationRefused
 from server.applications.papers import check_papers
 from server.applications.schemas import (

@@ -8,8 +8,9 @@ from datetime import datetime
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from server.api.deps import CurrentKiosk, SessionDep, SettingsDep
+from server.api.deps import SessionDep, SettingsDep
 from server.api.errors import ApiError
+from server.api.kiosk_auth import CurrentKiosk
 from server.api.schemas import (
     ClaimCreate,
     HeartbeatAck,

@@ -1,0 +1,117 @@
+"""Who is calling the kiosk API: a signed request from an enrolled, unrevoked kiosk, never a replay.
+
+The scheme is written down in kiosk/request_signing.py (the kiosk's side). Here the server
+checks it: the kiosk exists and is not revoked, the signature matches the digest of its secret
+that enrolment stored, the timestamp is within five minutes of the server's clock, and, for
+anything that changes state, the nonce has not been seen from that kiosk before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from server.api.deps import SessionDep
+from server.api.errors import ApiError
+from server.models import Kiosk, RequestNonce
+
+SCHEME = "ADM-HMAC"
+WINDOW_SECONDS = 300
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_FIELDS = re.compile(
+    r"^ADM-HMAC kiosk=([A-Za-z0-9._-]{1,40}), ts=(\d{1,12}), nonce=([0-9a-f]{16,64}), "
+    r"sig=([0-9a-f]{64})$"
+)
+BODY_DIGEST = "adm.body_sha256"  # set by server.app.LimitBody as the body streams through
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    kiosk_id: str
+    ts: int
+    nonce: str
+    sig: str
+    method: str
+    target: str
+    body_sha256: str
+
+
+def _refuse(reason: str, message: str, **extra: object) -> ApiError:
+    return ApiError(401, reason, message, **extra)
+
+
+async def signed_request(request: Request) -> SignedRequest:
+    """Parse the Authorization header and digest the body (reading it if nobody has yet)."""
+    header = request.headers.get("authorization", "")
+    match = _FIELDS.match(header)
+    if not match:
+        raise _refuse(
+            "unauthenticated", f"A signed request is required (Authorization: {SCHEME} ...)"
+        )
+    if BODY_DIGEST not in request.scope:
+        await request.body()  # FastAPI reads no body for GET; this reads the empty one
+    digest = request.scope.get(BODY_DIGEST) or hashlib.sha256(b"").hexdigest()
+    # The path as sent (percent-encoded), not as decoded: that is what the kiosk signed.
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return SignedRequest(
+        kiosk_id=match[1],
+        ts=int(match[2]),
+        nonce=match[3],
+        sig=match[4],
+        method=request.method.upper(),
+        target=raw_path.decode("latin-1") + (f"?{query}" if query else ""),
+        body_sha256=digest,
+    )
+
+
+def expected_signature(key_hex: str, req: SignedRequest) -> str:
+    canonical = f"{req.method}\n{req.target}\n{req.ts}\n{req.nonce}\n{req.body_sha256}"
+    return hmac.new(key_hex.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def current_kiosk(
+    session: SessionDep, req: Annotated[SignedRequest, Depends(signed_request)]
+) -> Kiosk:
+    """The calling kiosk, or 401 (unknown, bad signature, stale, replayed) / 403 (revoked)."""
+    kiosk = session.get(Kiosk, req.kiosk_id)
+    if kiosk is None or not hmac.compare_digest(
+        expected_signature(kiosk.credential_hash, req), req.sig
+    ):
+        raise _refuse("unauthenticated", "Unknown kiosk or wrong signature")
+    now = time.time()
+    if abs(now - req.ts) > WINDOW_SECONDS:
+        # The kiosk may follow the server's clock from this answer (and its Date header).
+        raise _refuse(
+            "clock_skew",
+            "The request's time is too far from the server's clock",
+            server_time=int(now),
+        )
+    if kiosk.revoked_at is not None:
+        raise ApiError(403, "kiosk_revoked", "This kiosk has been revoked by the office")
+    seen_at = datetime.now()
+    if req.method not in SAFE_METHODS:
+        session.add(RequestNonce(kiosk_id=kiosk.id, nonce=req.nonce, seen_at=seen_at))
+        try:
+            session.flush()
+        except IntegrityError:
+            # The same signed request again: someone recorded it, or a proxy resent it.
+            raise _refuse("replayed", "This request was already received") from None
+        if random.random() < 1 / 256:  # now and then, forget nonces older than any valid ts
+            cutoff = seen_at - timedelta(seconds=2 * WINDOW_SECONDS)
+            session.execute(delete(RequestNonce).where(RequestNonce.seen_at < cutoff))
+    kiosk.last_seen_at = seen_at
+    return kiosk
+
+
+CurrentKiosk = Annotated[Kiosk, Depends(current_kiosk)]
