@@ -48,13 +48,20 @@ def cups_queue() -> str:
 
 @pytest.fixture
 def spool_pdf(cups_queue: str) -> Callable[[str], Path]:
-    """Find the PDF cups-pdf wrote for a CUPS job id (file name ends in job_<id>.pdf)."""
+    """Find the PDF cups-pdf wrote for a CUPS job id (file name ends in job_<id>.pdf).
+
+    Only files written during this test count: a cupsd that was killed (as at the end of a
+    session) forgets its last job id and hands the same ids out again.
+    """
+    since = time.time() - 1.0
 
     def find(job_id: str) -> Path:
         pattern = re.compile(rf"job_{re.escape(job_id)}\.pdf$")
         deadline = time.monotonic() + 3.0
         while True:
-            found = [p for p in SPOOL.iterdir() if pattern.search(p.name)]
+            found = [
+                p for p in SPOOL.iterdir() if pattern.search(p.name) and p.stat().st_mtime >= since
+            ]
             if found or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
