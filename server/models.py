@@ -213,4 +213,54 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class StaffAccount(Base):
+    """A person at the office who uses the staff API: an officer, a staff admin or a technician.
+
+    They authenticate with a personal API token; only its SHA-256 is stored. The role decides
+    what they may do (server/api/staff_auth.py); every change they make is audited in their name.
+    """
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))  # officer | admin | technician
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Complaint(Base):
+    """A citizen's complaint (pengaduan) left at a kiosk, followed up by the office."""
+
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(20), unique=True)
+    kiosk_id: Mapped[str | None] = mapped_column(ForeignKey("kiosks.id"))
+    category: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | answered | closed
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_by: Mapped[str | None] = mapped_column(String(60))
+
+
+class SurveyAnswer(Base):
+    """One satisfaction survey (survei kepuasan) answered at a kiosk after a service."""
+
+    __tablename__ = "survey_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str | None] = mapped_column(ForeignKey("kiosks.id"))
+    service: Mapped[str] = mapped_column(String(40))  # "print" or a service code
+    rating: Mapped[int] = mapped_column(Integer)  # 1 (very unsatisfied) .. 5 (very satisfied)
+    answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON: question id -> 1..5
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
 from server.applications import models as _applications  # noqa: E402,F401
