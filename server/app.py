@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.errors import ApiError
 from server.api.kiosk_auth import BODY_DIGEST
-from server.api.routes import applications, kiosk, locations, officer, public, staff
+from server.api.routes import accounts, applications, kiosk, locations, officer, public, staff
 from server.db import make_engine, migrate, session_factory
 from server.settings import Settings
 from server.signing import Signer
@@ -122,4 +122,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(applications.router)
     app.include_router(officer.router)
     app.include_router(locations.router)
+    app.include_router(accounts.router)
     return app

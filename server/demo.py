@@ -1,14 +1,17 @@
 """Demo data: three families in Kabupaten Sinjai (73.07), each with an issued KK, and a kiosk.
 
-Loading is idempotent. Every load hands out fresh pickup codes (older unused ones are revoked)
-and a fresh kiosk credential, because only their hashes are stored.
+Loading is idempotent. Every load hands out fresh pickup codes (older unused ones are revoked),
+a fresh kiosk credential and fresh tokens for the three demo staff accounts, because only their
+hashes are stored.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +23,7 @@ from server.models import Document, Family, Kiosk, PickupCode, Resident
 from server.pickup_pin import issue_pickup_with_pin
 from server.settings import Settings
 from server.signing import Signer
+from server.staff_accounts import create_account, find_account, replace_token
 
 OFFICIAL = {
     "place": "Sinjai",
@@ -28,6 +32,13 @@ OFFICIAL = {
     "title": "Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Sinjai",
 }
 DEMO_KIOSK_ID = "ADM-7307-01"
+# username -> (display name, role): one demo staff account per role.
+DEMO_STAFF = {
+    "petugas": ("Petugas Verifikasi (demo)", "officer"),
+    "admin": ("Admin Dinas (demo)", "admin"),
+    "teknisi": ("Teknisi ADM (demo)", "technician"),
+}
+STAFF_TOKENS_FILE = "demo-staff-tokens.txt"  # in the data dir
 
 _FAMILIES = [
     {
@@ -189,6 +200,7 @@ class DemoCodes:
     kiosk_credential: str
     pickup_codes: dict[str, str]  # KK number -> pickup code text
     pins: dict[str, tuple[str, str]]  # KK number -> (registration number, PIN)
+    staff_tokens: dict[str, str] = field(default_factory=dict)  # demo username -> API token
 
 
 def _ensure_family(session: Session, spec: dict) -> Family:
@@ -230,8 +242,34 @@ def _ensure_family(session: Session, spec: dict) -> Family:
     return family
 
 
+def _demo_staff(session: Session) -> dict[str, str]:
+    """The demo staff accounts, each with a fresh token (the old one stops working)."""
+    tokens = {}
+    for username, (display_name, role) in DEMO_STAFF.items():
+        account = find_account(session, username)
+        if account is None:
+            _, tokens[username] = create_account(session, username, display_name, role, "system")
+        else:
+            account.role = role
+            tokens[username] = replace_token(session, account, "system")
+    return tokens
+
+
+def write_staff_tokens(settings: Settings, tokens: dict[str, str]) -> Path:
+    """Write the demo staff tokens to <data_dir>/demo-staff-tokens.txt, for its owner only."""
+    path = settings.data_dir / STAFF_TOKENS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# ADM demo staff accounts: username role token (Authorization: Bearer <token>)"]
+    lines += [f"{user} {DEMO_STAFF[user][1]} {token}" for user, token in tokens.items()]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when an older file was readable by others
+    with os.fdopen(fd, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    return path
+
+
 def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes:
-    """Make sure the demo register exists and hand out fresh codes and a kiosk credential."""
+    """Make sure the demo register exists; hand out fresh codes, kiosk credential, staff tokens."""
     now = datetime.now()
     codes: dict[str, str] = {}
     pins: dict[str, tuple[str, str]] = {}
@@ -272,4 +310,5 @@ def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes
     kiosk.credential_hash = hash_secret(secret)
     kiosk.revoked_at = None
     audit(session, "system", "demo.load", DEMO_KIOSK_ID, families=len(_FAMILIES))
-    return DemoCodes(DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:{secret}", codes, pins)
+    staff_tokens = _demo_staff(session)
+    return DemoCodes(DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:{secret}", codes, pins, staff_tokens)

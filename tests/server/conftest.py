@@ -36,7 +36,7 @@ from support import SIGN_AS, SignMarked
 from server.app import create_app
 from server.codes import hash_secret
 from server.db import transaction
-from server.demo import load_demo
+from server.demo import DEMO_STAFF, load_demo
 from server.models import Kiosk, Resident
 from server.settings import Settings
 from server.signing import Signer
@@ -182,6 +182,7 @@ class DemoServer:
     settings: Settings
     kiosk_credential: str
     codes: dict[str, str]  # KK number -> pickup code as handed to the citizen
+    staff_tokens: dict[str, str]  # demo staff username -> API token
 
     def kk(self, family: int = 0) -> str:
         """The KK number of the demo family at this index (in load order)."""
@@ -208,8 +209,14 @@ class DemoServer:
         """Have the test client sign this request with the credential (the demo kiosk's)."""
         return {SIGN_AS: credential or self.kiosk_credential}
 
-    def staff_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.settings.staff_token}"}
+    def staff_headers(self, role: str = "admin") -> dict[str, str]:
+        """The bearer token of the demo staff account of this role (an admin may do anything)."""
+        (username,) = (user for user, (_name, r) in DEMO_STAFF.items() if r == role)
+        return self.bearer(self.staff_tokens[username])
+
+    @staticmethod
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
 
     def add_kiosk(self, kiosk_id: str = SECOND_KIOSK_ID) -> str:
         """Enrol another kiosk the way the office does: only its credential's hash is stored."""
@@ -267,6 +274,7 @@ class DemoTemplate:
     database_url: str  # "" on SQLite: the adm.db in data_dir
     kiosk_credential: str
     codes: dict[str, str]
+    staff_tokens: dict[str, str]
     personal_data: list[str]
 
 
@@ -289,7 +297,12 @@ def demo_template(
     assert rows
     personal_data = sorted({value.lower() for row in rows for value in row})
     yield DemoTemplate(
-        data_dir, database_url, demo.kiosk_credential, dict(demo.pickup_codes), personal_data
+        data_dir,
+        database_url,
+        demo.kiosk_credential,
+        dict(demo.pickup_codes),
+        dict(demo.staff_tokens),
+        personal_data,
     )
     database.drop(database_url)
 
@@ -328,7 +341,12 @@ def make_server(
         client = TestClient(app, raise_server_exceptions=False)
         client.auth = SignMarked()
         server = DemoServer(
-            app, client, settings, demo_template.kiosk_credential, dict(demo_template.codes)
+            app,
+            client,
+            settings,
+            demo_template.kiosk_credential,
+            dict(demo_template.codes),
+            dict(demo_template.staff_tokens),
         )
         started.append(server)
         return server

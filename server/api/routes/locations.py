@@ -1,4 +1,4 @@
-"""Kiosk locations: staff create and edit them; anyone may list where kiosks stand and when."""
+"""Kiosk locations: staff admins create and edit them; anyone may see where kiosks stand, when."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
-from server.api.deps import SessionDep, StaffDep
+from server.api.deps import SessionDep
 from server.api.errors import ApiError
+from server.api.staff_auth import AdminDep
 from server.audit import audit
 from server.models import Location
 
@@ -74,19 +75,19 @@ def _apply(location: Location, body: LocationIn) -> None:
 
 
 @router.post("/api/v1/staff/locations", status_code=201)
-def create_location(body: LocationIn, staff: StaffDep, session: SessionDep) -> LocationPublic:
+def create_location(body: LocationIn, admin: AdminDep, session: SessionDep) -> LocationPublic:
     """A new place for kiosks, with its hours and the services offered there."""
     location = Location(config_version=1)
     _apply(location, body)
     session.add(location)
     session.flush()
-    audit(session, staff, "location.create", str(location.id), name=body.name)
+    audit(session, admin.username, "location.create", str(location.id), name=body.name)
     return _public(location)
 
 
 @router.put("/api/v1/staff/locations/{location_id}")
 def update_location(
-    location_id: int, body: LocationIn, staff: StaffDep, session: SessionDep
+    location_id: int, body: LocationIn, admin: AdminDep, session: SessionDep
 ) -> LocationPublic:
     """Change a location; its config version goes up so its kiosks fetch the change."""
     location = session.get(Location, location_id)
@@ -94,7 +95,13 @@ def update_location(
         raise ApiError(404, "unknown_location", "No such location")
     _apply(location, body)
     location.config_version += 1
-    audit(session, staff, "location.update", str(location.id), version=location.config_version)
+    audit(
+        session,
+        admin.username,
+        "location.update",
+        str(location.id),
+        version=location.config_version,
+    )
     return _public(location)
 
 

@@ -1,7 +1,7 @@
 """The office's side of applications: the queue, the papers, each step, and the outbox.
 
-Protected by the staff token (StaffDep) until the web console brings officer logins and roles;
-until then every step is recorded with the actor "staff".
+Open to staff accounts of role officer or admin (OfficerDep); every step is recorded in the
+name of the account that took it.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
-from server.api.deps import SessionDep, SettingsDep, SignerDep, StaffDep
+from server.api.deps import SessionDep, SettingsDep, SignerDep
 from server.api.errors import ApiError
 from server.api.routes.applications import CatalogueDep, refused
+from server.api.staff_auth import OfficerDep
 from server.applications import workflow
 from server.applications.bundle import Issuer
 from server.applications.errors import ApplicationRefused
@@ -64,7 +65,7 @@ def _detail(application: Application, catalogue: Catalogue) -> ApplicationDetail
 
 @router.get(PREFIX)
 def queue(
-    _staff: StaffDep,
+    _officer: OfficerDep,
     session: SessionDep,
     status: StatusName | None = None,
     channel: ChannelName | None = None,
@@ -85,7 +86,7 @@ def queue(
 
 @router.get(PREFIX + "/{ticket}")
 def application_detail(
-    ticket: str, _staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+    ticket: str, _officer: OfficerDep, session: SessionDep, catalogue: CatalogueDep
 ) -> ApplicationDetail:
     """Everything the officer needs to decide: the form, the papers, the history."""
     return _detail(_find(session, ticket), catalogue)
@@ -96,7 +97,9 @@ def application_detail(
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
 )
-def download_paper(ticket: str, paper_id: int, _staff: StaffDep, session: SessionDep) -> Response:
+def download_paper(
+    ticket: str, paper_id: int, _officer: OfficerDep, session: SessionDep
+) -> Response:
     """One photographed paper, as uploaded; never cached."""
     application = _find(session, ticket)
     paper = session.get(ApplicationPaper, paper_id)
@@ -111,18 +114,18 @@ def download_paper(ticket: str, paper_id: int, _staff: StaffDep, session: Sessio
 
 @router.post(PREFIX + "/{ticket}/verify")
 def verify(
-    ticket: str, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+    ticket: str, officer: OfficerDep, session: SessionDep, catalogue: CatalogueDep
 ) -> ApplicationDetail:
     """Start checking the papers."""
     application = _find(session, ticket)
     with _as_api_errors():
-        workflow.verify(session, application, staff)
+        workflow.verify(session, application, officer.username)
     return _detail(application, catalogue)
 
 
 @router.post(PREFIX + "/{ticket}/request-fixes")
 def request_fixes(
-    ticket: str, body: FixRequest, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+    ticket: str, body: FixRequest, officer: OfficerDep, session: SessionDep, catalogue: CatalogueDep
 ) -> ApplicationDetail:
     """Send it back to the citizen with the reason they will read (in Indonesian)."""
     application = _find(session, ticket)
@@ -130,7 +133,7 @@ def request_fixes(
         workflow.request_fixes(
             session,
             application,
-            staff,
+            officer.username,
             body.reason,
             body.papers,
             catalogue,
@@ -141,23 +144,23 @@ def request_fixes(
 
 @router.post(PREFIX + "/{ticket}/approve")
 def approve(
-    ticket: str, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+    ticket: str, officer: OfficerDep, session: SessionDep, catalogue: CatalogueDep
 ) -> ApplicationDetail:
     application = _find(session, ticket)
     with _as_api_errors():
-        workflow.approve(session, application, staff)
+        workflow.approve(session, application, officer.username)
     return _detail(application, catalogue)
 
 
 @router.post(PREFIX + "/{ticket}/reject")
 def reject(
-    ticket: str, body: ReasonBody, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+    ticket: str, body: ReasonBody, officer: OfficerDep, session: SessionDep, catalogue: CatalogueDep
 ) -> ApplicationDetail:
     """Refuse for good, with the reason the citizen will read."""
     application = _find(session, ticket)
     with _as_api_errors():
         workflow.reject(
-            session, application, staff, body.reason, catalogue, OutboxNotifier(session)
+            session, application, officer.username, body.reason, catalogue, OutboxNotifier(session)
         )
     return _detail(application, catalogue)
 
@@ -165,7 +168,7 @@ def reject(
 @router.post(PREFIX + "/{ticket}/issue")
 def issue(
     ticket: str,
-    staff: StaffDep,
+    officer: OfficerDep,
     session: SessionDep,
     catalogue: CatalogueDep,
     settings: SettingsDep,
@@ -175,23 +178,31 @@ def issue(
     application = _find(session, ticket)
     issuer = Issuer(signer, settings.public_url, OFFICIAL, settings.pickup_code_days)
     with _as_api_errors():
-        workflow.issue(session, application, staff, catalogue, issuer, OutboxNotifier(session))
+        workflow.issue(
+            session, application, officer.username, catalogue, issuer, OutboxNotifier(session)
+        )
     return _detail(application, catalogue)
 
 
 @router.post(PREFIX + "/{ticket}/deliver")
 def deliver(
-    ticket: str, body: DeliveryBody, staff: StaffDep, session: SessionDep, catalogue: CatalogueDep
+    ticket: str,
+    body: DeliveryBody,
+    officer: OfficerDep,
+    session: SessionDep,
+    catalogue: CatalogueDep,
 ) -> ApplicationDetail:
     """Record that the documents were printed at the counter, couriered or e-mailed."""
     application = _find(session, ticket)
     with _as_api_errors():
-        workflow.deliver(session, application, staff, body.via)
+        workflow.deliver(session, application, officer.username, body.via)
     return _detail(application, catalogue)
 
 
 @router.get("/api/v1/staff/notifications")
-def notifications(ticket: str, _staff: StaffDep, session: SessionDep) -> list[NotificationPublic]:
+def notifications(
+    ticket: str, _officer: OfficerDep, session: SessionDep
+) -> list[NotificationPublic]:
     """The outbox of one application: what the citizen was (or will be) told, oldest first."""
     application = _find(session, ticket)
     rows = session.scalars(

@@ -1,4 +1,8 @@
-"""Staff API: what an office needs before the web console exists (document print counts)."""
+"""Staff API: what an office needs before the web console exists.
+
+Any staff account may look up a document's print counts; the fleet's health is for
+technicians (and staff admins).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import json
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from server.api.deps import SessionDep, StaffDep
+from server.api.deps import SessionDep
 from server.api.schemas import DeviceHealth, DocumentStatus, KioskStatus
+from server.api.staff_auth import StaffDep, TechnicianDep
 from server.models import Document, Kiosk
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
@@ -35,7 +40,7 @@ def list_documents(number: str, _staff: StaffDep, session: SessionDep) -> list[D
 
 
 @router.get("/kiosks")
-def list_kiosks(_staff: StaffDep, session: SessionDep) -> list[KioskStatus]:
+def list_kiosks(_technician: TechnicianDep, session: SessionDep) -> list[KioskStatus]:
     """The fleet as the kiosks last reported it: heartbeat time and the state of every device."""
     return [
         KioskStatus(
