@@ -1,4 +1,4 @@
-"""adm-server: run the central server, prepare its database, load demo data, rotate keys."""
+"""adm-server: serve, prepare the database, load demo data, add staff accounts, rotate keys."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from server.settings import Settings
 
 log = logging.getLogger("server")
+# server.staff_accounts.ROLES, spelled out: importing it (SQLAlchemy) would slow every --help.
+STAFF_ROLES = ("officer", "admin", "technician")
 
 
 def _setup_logging(settings: Settings) -> None:
@@ -58,13 +60,14 @@ def cmd_init_db(settings: Settings, _args: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from server.db import make_engine, migrate, session_factory, transaction
-    from server.demo import load_demo
+    from server.demo import DEMO_STAFF, load_demo, write_staff_tokens
     from server.signing import Signer
 
     engine = make_engine(settings.effective_database_url)
     migrate(engine)
     with transaction(session_factory(engine)) as session:
         demo = load_demo(session, Signer(settings.keys_dir), settings)
+    tokens_file = write_staff_tokens(settings, demo.staff_tokens)
     if args.credential_out:
         _write_private(Path(args.credential_out), demo.kiosk_credential + "\n")
     if args.codes_out:
@@ -76,6 +79,31 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  KK {kk_number}: pickup code {code}  (or number {number}, PIN {pin})")  # noqa: T201
     if args.pins_out:
         _write_private(Path(args.pins_out), json.dumps(demo.pins, indent=2) + "\n")
+    accounts = ", ".join(f"{user} ({role})" for user, (_name, role) in DEMO_STAFF.items())
+    print(f"Demo staff accounts {accounts};")  # noqa: T201
+    print(f"  their API tokens are in {tokens_file}")  # noqa: T201
+    return 0
+
+
+def cmd_staff_add(settings: Settings, args: argparse.Namespace) -> int:
+    from server.db import make_engine, migrate, session_factory, transaction
+    from server.staff_accounts import StaffAccountError, create_account
+
+    engine = make_engine(settings.effective_database_url)
+    migrate(engine)
+    try:
+        with transaction(session_factory(engine)) as session:
+            _, token = create_account(
+                session, args.username, args.name, args.role, "adm-server staff-add"
+            )
+    except StaffAccountError as exc:
+        log.error("no account created: %s", exc)
+        return 1
+    log.info(
+        "staff account %s (%s) created; only its token's hash is kept", args.username, args.role
+    )
+    # The token goes to stdout alone, so `token=$(adm-server staff-add ...)` captures it.
+    print(token)  # noqa: T201
     return 0
 
 
@@ -92,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="adm-server",
         description="ADM central server: issues signed documents and hands out print jobs to "
         "kiosks. Settings come from ADM_* environment variables (ADM_DATA_DIR, "
-        "ADM_DATABASE_URL, ADM_PUBLIC_URL, ADM_STAFF_TOKEN).",
+        "ADM_DATABASE_URL, ADM_PUBLIC_URL, ADM_STAFF_TOKEN). ADM_STAFF_TOKEN is a bootstrap "
+        "staff admin credential for creating the first staff accounts; unset it afterwards.",
     )
     parser.add_argument("--data-dir", help="folder for the SQLite database, keys and logs")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--credential-out", help="write the demo kiosk's credential to this file")
     demo.add_argument("--codes-out", help="write the pickup codes as JSON to this file")
     demo.add_argument("--pins-out", help="write the registration numbers and PINs as JSON")
+    staff_add = sub.add_parser(
+        "staff-add", help="create a staff account and print its API token (shown only once)"
+    )
+    staff_add.add_argument("--username", required=True, help="3-60 of a-z, 0-9, '.', '_', '-'")
+    staff_add.add_argument("--name", required=True, help="the person's name, as staff see it")
+    staff_add.add_argument(
+        "--role",
+        required=True,
+        choices=STAFF_ROLES,
+        help="officer: applications; technician: kiosk health; admin: all, plus accounts",
+    )
     sub.add_parser("rotate-key", help="start signing with a new key")
     return parser
 
@@ -121,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         "serve": cmd_serve,
         "init-db": cmd_init_db,
         "demo": cmd_demo,
+        "staff-add": cmd_staff_add,
         "rotate-key": cmd_rotate_key,
     }
     return handlers[args.command](settings, args)
