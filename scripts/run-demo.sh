@@ -46,6 +46,8 @@ ADM demo is running.
   Kiosk log        $VAR/kiosk/logs/kiosk.log
   A4 printouts     ${ADM_PDF_DIR:-/var/spool/adm-pdf}/  (CUPS queue ADM-A4, cups-pdf)
   Receipts         $VAR/sim/receipts/  (text and raw ESC/POS bytes of each receipt)
+  Staff API tokens $ADM_DATA_DIR/demo-staff-tokens.txt  (petugas: officer, admin: staff admin,
+                   teknisi: technician; send Authorization: Bearer <token>, or Authorize on /docs)
 
 Scan a pickup code with the simulated scanner, from another terminal:
   $BIN/adm-kiosk sim --run-dir $VAR/sim scan ADMP:$first

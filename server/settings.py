@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:8000"  # where printed QR codes point for verification
     host: str = "127.0.0.1"
     port: int = 8000
-    staff_token: str = ""  # bearer token for the staff API until the console has logins
+    staff_token: str = ""  # bootstrap staff admin, for the first accounts (api/staff_auth.py)
     pickup_code_days: int = 30
     claim_lease_seconds: int = 600
     max_request_bytes: int = 1_000_000
