@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from kiosk.config import load_config
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, ServerRefused, ServerUnavailable
 from kiosk.events import KioskEvent
 from kiosk.logs import setup_logging
 
@@ -27,6 +27,11 @@ DEFAULT_SIM_DIR = "var/sim"
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     core = sub.add_parser("core", help="run the kiosk core without a screen, events as JSON lines")
     core.add_argument("--config", default=DEFAULT_CONFIG)
+    enrol = sub.add_parser(
+        "enrol", help="exchange the office's one-time enrolment code for this kiosk's credential"
+    )
+    enrol.add_argument("code", help="the enrolment code, e.g. 7KQ2-M9XD-4TRA-B8CW")
+    enrol.add_argument("--config", default=DEFAULT_CONFIG)
     sim = sub.add_parser("sim", help="simulated devices for demos and tests")
     sim.add_argument("--run-dir", default=DEFAULT_SIM_DIR, help="where the simulator lives")
     sim_sub = sim.add_subparsers(dest="sim_command", required=True)
@@ -58,6 +63,8 @@ def run_subcommand(args: argparse.Namespace) -> int:
         return run_core(Path(args.config))
     if args.command == "sim":
         return run_sim(args)
+    if args.command == "enrol":
+        return run_enrol(Path(args.config), args.code)
     raise SystemExit(f"unknown command {args.command}")
 
 
@@ -90,6 +97,33 @@ def run_core(config_path: Path) -> int:
     core.start()
     _wait_for_signal()
     core.stop()
+    return 0
+
+
+def run_enrol(config_path: Path, code: str) -> int:
+    """For the technician at a new kiosk: say plainly what happened and what to do next."""
+    from kiosk.enrolment import enrol
+
+    try:
+        config = load_config(config_path)
+        done = enrol(config, code)
+    except ConfigError as exc:
+        sys.stderr.write(f"adm-kiosk enrol: {exc}\n")
+        return 2
+    except ServerRefused as exc:
+        sys.stderr.write(f"adm-kiosk enrol: the server refused the code ({exc.reason}): {exc}\n")
+        return 1
+    except ServerUnavailable as exc:
+        sys.stderr.write(f"adm-kiosk enrol: server not reachable: {exc}\n")
+        return 1
+    sys.stdout.write(
+        f"enrolled as {done.kiosk_id} ({done.name}); credential in {done.credential_file}\n"
+    )
+    if not done.config_id_matches:
+        sys.stdout.write(
+            f"note: {config_path} says [kiosk] id = {config.kiosk_id!r}; "
+            f"set it to {done.kiosk_id!r}\n"
+        )
     return 0
 
 

@@ -25,6 +25,7 @@ from kiosk.events import EventListener, KioskEvent, PrintFailed, Ready
 from kiosk.outbox import Outbox
 from kiosk.pickup import PickupPrinting
 from kiosk.qr_pipeline import decode_frame
+from kiosk.remote_config import RemoteConfig
 from kiosk.server_client import ServerClient
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class KioskCore:
         self.receipt = self._typed("receipt", ReceiptPrinter)
         self.a4 = self._typed("a4", A4Printer)
         self.outbox = Outbox(config.data_dir / "outbox.sqlite3", self._send)
+        self.remote_config = RemoteConfig(config.data_dir / "server-config.json")
         self.pickup = PickupPrinting(
             self.server, self.a4, self.receipt, self.outbox, self._emit, lambda: self.kiosk_name
         )
@@ -147,6 +149,7 @@ class KioskCore:
         """What the heartbeat tells the office about this kiosk's devices."""
         return {
             "app_version": APP_VERSION,
+            "config_version": self.remote_config.version,
             "outbox_pending": len(self.outbox.pending()),
             "devices": [
                 {
@@ -178,11 +181,19 @@ class KioskCore:
         while True:
             self._refresh_printers()
             try:
-                self.server.heartbeat(self.health_payload())
+                ack = self.server.heartbeat(self.health_payload())
+                if ack.get("config_version") != self.remote_config.version:
+                    self._fetch_config()
             except (ServerUnavailable, ServerRefused) as exc:
                 log.warning("heartbeat not delivered: %s", exc)
             if self._stop_heartbeat.wait(self.config.heartbeat_interval):
                 return
+
+    def _fetch_config(self) -> None:
+        """Take the configuration the office set; the next heartbeat reports its version."""
+        config = self.server.fetch_config()
+        self.remote_config.apply(config)
+        self.kiosk_name = str(config.get("kiosk_name") or self.kiosk_name)
 
     def _run(self) -> None:
         self._open_devices()

@@ -88,8 +88,17 @@ class ServerClient:
         result: dict[str, Any] = self._call("GET", "/api/v1/kiosk/me").json()
         return result
 
-    def heartbeat(self, payload: dict[str, Any]) -> None:
-        self._call("POST", "/api/v1/kiosk/heartbeat", json=payload)
+    def heartbeat(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Deliver a heartbeat; the answer says which configuration version is current."""
+        ack: dict[str, Any] = self._call("POST", "/api/v1/kiosk/heartbeat", json=payload).json()
+        return ack
+
+    def fetch_config(self) -> dict[str, Any]:
+        """The configuration the office set for this kiosk (location, hours, services)."""
+        config: dict[str, Any] = self._call("GET", "/api/v1/kiosk/config").json()
+        if not isinstance(config.get("version"), int):
+            raise ServerUnavailable("kiosk configuration came back without a version")
+        return config
 
     def claim(self, pickup_code: str) -> PrintJob:
         body = self._call("POST", "/api/v1/kiosk/print-jobs", json={"pickup_code": pickup_code})

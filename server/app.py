@@ -13,7 +13,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.errors import ApiError
 from server.api.kiosk_auth import BODY_DIGEST
-from server.api.routes import accounts, applications, kiosk, locations, officer, public, staff
+from server.api.routes import (
+    accounts,
+    applications,
+    fleet,
+    kiosk,
+    locations,
+    officer,
+    public,
+    staff,
+)
 from server.api.routes.feedback import router as feedback_router
 from server.api.routes.reprints import router as reprints_router
 from server.db import make_engine, migrate, session_factory
@@ -124,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(applications.router)
     app.include_router(officer.router)
     app.include_router(locations.router)
+    app.include_router(fleet.router)
     app.include_router(accounts.router)
     app.include_router(feedback_router)
     app.include_router(reprints_router)

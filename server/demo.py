@@ -7,6 +7,7 @@ hashes are stored.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -17,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.audit import audit
+from server.catalogue import default_catalogue
 from server.codes import hash_secret
+from server.fleet import place
 from server.issuance import issue_kk
-from server.models import Document, Family, Kiosk, PickupCode, Resident
+from server.models import Document, Family, Kiosk, Location, PickupCode, Resident
 from server.pickup_pin import issue_pickup_with_pin
 from server.settings import Settings
 from server.signing import Signer
@@ -39,6 +42,14 @@ DEMO_STAFF = {
     "teknisi": ("Teknisi ADM (demo)", "technician"),
 }
 STAFF_TOKENS_FILE = "demo-staff-tokens.txt"  # in the data dir
+DEMO_LOCATION = {
+    "name": "Kantor Kecamatan Sinjai Utara",
+    "address": "Jl. Persatuan Raya, Balangnipa, Sinjai Utara",
+    "region_code": "73.07.05",
+    "latitude": -5.1241,
+    "longitude": 120.2530,
+}
+DEMO_HOURS = {day: "08:00-16:00" for day in ("mon", "tue", "wed", "thu")} | {"fri": "08:00-11:30"}
 
 _FAMILIES = [
     {
@@ -242,6 +253,21 @@ def _ensure_family(session: Session, spec: dict) -> Family:
     return family
 
 
+def _demo_location(session: Session) -> Location:
+    """The sub-district office where the demo kiosk stands, offering every service."""
+    location = session.scalar(select(Location).where(Location.name == DEMO_LOCATION["name"]))
+    if location is None:
+        location = Location(
+            config_version=1,
+            opening_hours=json.dumps(DEMO_HOURS, sort_keys=True),
+            enabled_services=json.dumps(sorted(default_catalogue().services)),
+            **DEMO_LOCATION,
+        )
+        session.add(location)
+        session.flush()
+    return location
+
+
 def _demo_staff(session: Session) -> dict[str, str]:
     """The demo staff accounts, each with a fresh token (the old one stops working)."""
     tokens = {}
@@ -309,6 +335,8 @@ def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes
         session.add(kiosk)
     kiosk.credential_hash = hash_secret(secret)
     kiosk.revoked_at = None
+    if kiosk.location_id is None:
+        place(session, "system", kiosk, _demo_location(session).id)
     audit(session, "system", "demo.load", DEMO_KIOSK_ID, families=len(_FAMILIES))
     staff_tokens = _demo_staff(session)
     return DemoCodes(DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:{secret}", codes, pins, staff_tokens)

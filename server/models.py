@@ -153,7 +153,8 @@ class Kiosk(Base):
     app_version: Mapped[str] = mapped_column(String(40), default="")
     outbox_pending: Mapped[int] = mapped_column(Integer, default=0)
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
-    config_version_applied: Mapped[int] = mapped_column(Integer, default=0)
+    config_version: Mapped[int] = mapped_column(Integer, default=1)  # raised on every change
+    config_version_applied: Mapped[int] = mapped_column(Integer, default=0)  # as last reported
     location: Mapped[Location | None] = relationship()
 
 

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     staff_token: str = ""  # bootstrap staff admin, for the first accounts (api/staff_auth.py)
     pickup_code_days: int = 30
     claim_lease_seconds: int = 600
+    kiosk_heartbeat_seconds: int = 30  # handed to kiosks in their configuration
     max_request_bytes: int = 1_000_000
     max_upload_request_bytes: int = 11_000_000  # an application with its photographed papers
 

@@ -80,12 +80,14 @@ class DeviceHealth(BaseModel):
 
 class HeartbeatCreate(BaseModel):
     app_version: str = Field(default="", max_length=40)
-    outbox_pending: int = Field(default=0, ge=0)
+    outbox_pending: int = Field(default=0, ge=0, le=1_000_000)
     devices: list[DeviceHealth] = Field(default_factory=list, max_length=16)
+    config_version: int | None = Field(default=None, ge=0, le=2**31 - 1)  # the one it runs
 
 
 class HeartbeatAck(BaseModel):
     server_time: datetime
+    config_version: int  # the newest; a kiosk running another fetches /api/v1/kiosk/config
 
 
 class KioskStatus(BaseModel):

@@ -23,6 +23,7 @@ from server.applications.papers import CheckedPaper
 from server.audit import audit
 from server.catalogue import Catalogue, FieldSpec, Service
 from server.codes import ALPHABET
+from server.fleet import enabled_services
 from server.models import Kiosk
 from server.nik import InvalidNik, parse_nik
 from server.privacy import mask_nik
@@ -195,14 +196,23 @@ def submit_at_kiosk(
 ) -> tuple[Application, bool]:
     """Store the application once per (kiosk, key); returns it and whether it is new."""
     service = service_of(catalogue, submission.service_code)
-    submission = check_submission(service, submission)
-    digest = submission.digest()
     # One submission per kiosk at a time (PostgreSQL row lock; SQLite serialises writers), so a
     # twin sent by the kiosk's outbox while the first is still being stored finds the first.
     session.execute(select(Kiosk.id).where(Kiosk.id == kiosk.id).with_for_update())
     existing = _by_key(session, kiosk, key)
     if existing is not None:
-        return _replay(existing, digest), False
+        # A retry of what was accepted is answered as before, even if the office has since
+        # stopped offering the service here.
+        return _replay(existing, check_submission(service, submission).digest()), False
+    if service.code not in enabled_services(kiosk):
+        raise ApplicationRefused(
+            403,
+            "service_not_offered",
+            "This service is not offered at this kiosk's location",
+            service=service.code,
+        )
+    submission = check_submission(service, submission)
+    digest = submission.digest()
     now = datetime.now()
     application = Application(
         ticket=new_ticket(session, kiosk.region_code, now),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from support import wait_until
 
 
@@ -18,3 +20,14 @@ def test_paper_out_reaches_the_fleet_view_within_a_heartbeat(server, sim, kiosk_
     wait_until(lambda: receipt_state(server) == "error", 5, what="paper out in the fleet view")
     sim.printer.paper = "ok"
     wait_until(lambda: receipt_state(server) == "idle", 5, what="the printer back to idle")
+
+
+def test_the_kiosk_runs_the_configuration_the_office_set_and_says_so(tmp_path, server, kiosk_core):
+    def applied() -> bool:
+        view = server.staff_get("/api/v1/staff/kiosks/ADM-7307-01").json()
+        return view["config_version_applied"] == view["config_version"] > 0
+
+    wait_until(applied, 10, what="the kiosk to report the configuration version it runs")
+    stored = json.loads((tmp_path / "kiosk" / "server-config.json").read_text())
+    assert stored["location"]["name"] == "Kantor Kecamatan Sinjai Utara"
+    assert "akta_kelahiran" in [s["code"] for s in stored["services"]]

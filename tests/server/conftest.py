@@ -36,7 +36,7 @@ from support import SIGN_AS, SignMarked
 from server.app import create_app
 from server.codes import hash_secret
 from server.db import transaction
-from server.demo import DEMO_STAFF, load_demo
+from server.demo import DEMO_KIOSK_ID, DEMO_STAFF, load_demo
 from server.models import Kiosk, Resident
 from server.settings import Settings
 from server.signing import Signer
@@ -222,6 +222,8 @@ class DemoServer:
         """Enrol another kiosk the way the office does: only its credential's hash is stored."""
         secret = f"secret-of-{kiosk_id}"
         with self.db() as session:
+            demo_kiosk = session.get(Kiosk, DEMO_KIOSK_ID)
+            assert demo_kiosk is not None
             session.add(
                 Kiosk(
                     id=kiosk_id,
@@ -230,6 +232,7 @@ class DemoServer:
                     region_code="73.07.02",
                     credential_hash=hash_secret(secret),
                     created_at=datetime.now(),
+                    location_id=demo_kiosk.location_id,  # offering the same services
                 )
             )
         return f"{kiosk_id}:{secret}"

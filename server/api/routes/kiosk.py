@@ -1,4 +1,5 @@
-"""The kiosk's API: who am I, claim a pickup code, download its PDFs, report the outcome."""
+"""The kiosk's API: enrol, who am I, configuration, heartbeat, resolve and claim a pickup code,
+download its PDFs, report the outcome."""
 
 from __future__ import annotations
 
@@ -10,7 +11,18 @@ from fastapi.responses import JSONResponse
 
 from server.api.deps import SessionDep, SettingsDep
 from server.api.errors import ApiError
+from server.api.fleet_schemas import (
+    ConfigLocation,
+    EnrolCreate,
+    EnrolResult,
+    KioskConfig,
+    ResolveCreate,
+    Resolved,
+    ResolvedDocument,
+    ServiceOffered,
+)
 from server.api.kiosk_auth import CurrentKiosk
+from server.api.routes.applications import CatalogueDep
 from server.api.schemas import (
     ClaimCreate,
     HeartbeatAck,
@@ -20,6 +32,7 @@ from server.api.schemas import (
     OutcomeCreate,
     PrintJobPublic,
 )
+from server.fleet import FleetRefused, enabled_services, enrol
 from server.models import Document, PrintJob
 from server.pickup_pin import PinFailed, find_by_pin, record_failure
 from server.printing import (
@@ -27,6 +40,7 @@ from server.printing import (
     PickupRefused,
     claim,
     claim_code,
+    find_code,
     job_for_kiosk,
     record_outcome,
 )
@@ -69,6 +83,45 @@ def whoami(kiosk: CurrentKiosk) -> KioskPublic:
     )
 
 
+@router.post("/enrol", status_code=201)
+def enrol_kiosk(body: EnrolCreate, session: SessionDep) -> EnrolResult:
+    """Exchange the one-time enrolment code for this kiosk's own credential (once)."""
+    try:
+        kiosk, credential = enrol(session, body.enrolment_code)
+    except FleetRefused as exc:
+        raise ApiError(exc.status, exc.reason, exc.message) from None
+    return EnrolResult(kiosk_id=kiosk.id, credential=credential, server_time=datetime.now())
+
+
+@router.get("/config")
+def configuration(
+    kiosk: CurrentKiosk, settings: SettingsDep, catalogue: CatalogueDep
+) -> KioskConfig:
+    """The kiosk's configuration as the office set it: its place, hours and services."""
+    location = kiosk.location
+    return KioskConfig(
+        version=kiosk.config_version,
+        kiosk_id=kiosk.id,
+        kiosk_name=kiosk.name,
+        location=None
+        if location is None
+        else ConfigLocation(
+            id=location.id,
+            name=location.name,
+            address=location.address,
+            region_code=location.region_code,
+            opening_hours=json.loads(location.opening_hours or "{}"),
+        ),
+        services=[
+            ServiceOffered(code=s.code, name_id=s.name_id, name_en=s.name_en)
+            for code in enabled_services(kiosk)
+            if (s := catalogue.services.get(code)) is not None
+        ],
+        heartbeat_seconds=settings.kiosk_heartbeat_seconds,
+        claim_lease_seconds=settings.claim_lease_seconds,
+    )
+
+
 @router.post("/heartbeat")
 def heartbeat(body: HeartbeatCreate, kiosk: CurrentKiosk) -> HeartbeatAck:
     """The kiosk says it is alive and how its devices are; staff see it in the fleet view."""
@@ -77,7 +130,35 @@ def heartbeat(body: HeartbeatCreate, kiosk: CurrentKiosk) -> HeartbeatAck:
     kiosk.app_version = body.app_version
     kiosk.outbox_pending = body.outbox_pending
     kiosk.device_health = json.dumps([d.model_dump() for d in body.devices])
-    return HeartbeatAck(server_time=now)
+    if body.config_version is not None:
+        kiosk.config_version_applied = body.config_version
+    return HeartbeatAck(server_time=now, config_version=kiosk.config_version)
+
+
+@router.post("/pickup-codes/resolve")
+def resolve(body: ResolveCreate, kiosk: CurrentKiosk, session: SessionDep) -> Resolved:
+    """What a scanned code would print, without claiming it (nothing changes)."""
+    now = datetime.now()
+    try:
+        code = find_code(session, body.pickup_code, now)
+    except PickupRefused as exc:
+        raise _refused(exc) from None
+    if code.used_at is not None:
+        status = "printed"
+    elif code.claimed_job_id is not None and code.claim_expires_at and code.claim_expires_at > now:
+        status = "in_progress"
+    else:
+        status = "ready"
+    return Resolved(
+        status=status,
+        documents=[
+            ResolvedDocument(
+                doc_type=d.doc_type, number=d.number, holder_masked=mask_name(d.holder_name)
+            )
+            for d in code.documents
+        ],
+        printed_at=code.used_at,
+    )
 
 
 @router.post("/print-jobs", status_code=201, response_model=PrintJobPublic)

@@ -13,6 +13,8 @@ from server.api.deps import SessionDep
 from server.api.errors import ApiError
 from server.api.staff_auth import AdminDep
 from server.audit import audit
+from server.catalogue import default_catalogue
+from server.fleet import location_changed
 from server.models import Location
 
 router = APIRouter(tags=["locations"])
@@ -37,6 +39,15 @@ class LocationIn(BaseModel):
         if not _REGION.match(value):
             raise ValueError("region code is PP.KK, PP.KK.CC or PP.KK.CC.DDDD")
         return value
+
+    @field_validator("enabled_services")
+    @classmethod
+    def _services(cls, value: list[str]) -> list[str]:
+        known = default_catalogue().services
+        unknown = [code for code in value if code not in known]
+        if unknown:
+            raise ValueError(f"unknown service codes: {', '.join(unknown[:5])}")
+        return sorted(set(value))
 
     @field_validator("opening_hours")
     @classmethod
@@ -95,6 +106,7 @@ def update_location(
         raise ApiError(404, "unknown_location", "No such location")
     _apply(location, body)
     location.config_version += 1
+    location_changed(session, location)
     audit(
         session,
         admin.username,
