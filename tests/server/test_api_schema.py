@@ -13,7 +13,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.pool import NullPool
 
-from server.api.routes import applications, kiosk, locations, officer, public, staff
+from server.api.routes import (
+    accounts,
+    applications,
+    feedback,
+    fleet,
+    kiosk,
+    locations,
+    officer,
+    public,
+    reprints,
+    staff,
+)
 from server.app import create_app
 from server.db import MIGRATIONS
 from server.models import Base
@@ -25,6 +36,11 @@ PREFIXES = ("/api/v1/kiosk/", "/api/v1/staff/", "/api/v1/public/", "/api/v1/offi
 OFFICER = "/api/v1/officer/applications"
 ROUTES = {
     "/api/v1/kiosk/me",
+    "/api/v1/kiosk/enrol",
+    "/api/v1/kiosk/config",
+    "/api/v1/kiosk/pickup-codes/resolve",
+    "/api/v1/kiosk/complaints",
+    "/api/v1/kiosk/surveys",
     "/api/v1/kiosk/print-jobs",
     "/api/v1/kiosk/print-jobs/{job_id}",
     "/api/v1/kiosk/print-jobs/{job_id}/documents/{document_id}/pdf",
@@ -35,6 +51,16 @@ ROUTES = {
     "/api/v1/kiosk/applications/{ticket}/papers",
     "/api/v1/staff/documents",
     "/api/v1/staff/kiosks",
+    "/api/v1/staff/kiosks/{kiosk_id}",
+    "/api/v1/staff/kiosks/{kiosk_id}/enrolment-code",
+    "/api/v1/staff/kiosks/{kiosk_id}/location",
+    "/api/v1/staff/kiosks/{kiosk_id}/revoke",
+    "/api/v1/staff/accounts",
+    "/api/v1/staff/accounts/{username}/revoke",
+    "/api/v1/staff/complaints",
+    "/api/v1/staff/complaints/{ticket}/answer",
+    "/api/v1/staff/surveys/summary",
+    "/api/v1/staff/documents/{document_id}/reprints",
     "/api/v1/staff/notifications",
     "/api/v1/public/signing-keys",
     "/api/v1/public/services",
@@ -149,7 +175,18 @@ def test_sqlite_database_uses_write_ahead_logging_for_several_processes(tmp_path
 def test_openapi_lists_every_route_the_app_serves(tmp_path):
     served = {
         route.path
-        for module in (kiosk, staff, public, applications, officer, locations)
+        for module in (
+            kiosk,
+            staff,
+            public,
+            applications,
+            officer,
+            locations,
+            fleet,
+            accounts,
+            feedback,
+            reprints,
+        )
         for route in module.router.routes
     }
 
