@@ -47,3 +47,18 @@ def parse_nik(nik: str, century_cutoff: int | None = None) -> NikParts:
     if serial == "0000":
         raise InvalidNik("nomor urut NIK tidak valid / serial number in NIK is invalid")
     return NikParts(province, regency, district, born, sex, serial)
+
+
+def nik_prefix(region_code: str, birth_date: date, sex: str) -> str:
+    """The first 12 digits of a new NIK: district of the family, birth date (DD + 40 for women).
+
+    ``region_code`` is a kode wilayah such as "73.07.05.1001" (only its province, regency and
+    district count); ``sex`` is L or P. The 4-digit serial that follows is the register's to give.
+    """
+    digits = re.sub(r"[^0-9]", "", region_code)[:6]
+    if len(digits) != 6 or "00" in (digits[0:2], digits[2:4], digits[4:6]):
+        raise InvalidNik(f"kode wilayah {region_code!r} tidak lengkap / region code is incomplete")
+    if sex not in ("L", "P"):
+        raise InvalidNik("jenis kelamin harus L atau P / sex must be L or P")
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return f"{digits}{day:02d}{birth_date:%m%y}"
