@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session
 from server.codes import new_id
 from server.documents.kk_pdf import render_kk_pdf
 from server.documents.views import FamilyMemberRow, KartuKeluargaView
-from server.models import Document, Family
+from server.models import HEAD_OF_FAMILY, Document, Family
 from server.signing import Signer, canonical_json
 
 SEX_WORDS = {"L": "LAKI-LAKI", "P": "PEREMPUAN"}
 
 
 def kk_view(family: Family, issued_on: date, official: dict[str, str]) -> KartuKeluargaView:
-    """What the printed KK shows, taken from the register."""
+    """What the printed KK shows, taken from the register: its current members, head first."""
+    current = family.current_members
     members = tuple(
         FamilyMemberRow(
             nik=m.nik,
@@ -35,9 +36,9 @@ def kk_view(family: Family, issued_on: date, official: dict[str, str]) -> KartuK
             father_name=m.father_name,
             mother_name=m.mother_name,
         )
-        for m in family.members
+        for m in current
     )
-    head = next((m.name for m in family.members if m.relation == "KEPALA KELUARGA"), "")
+    head = next((m.name for m in current if m.relation == HEAD_OF_FAMILY), "")
     return KartuKeluargaView(
         kk_number=family.kk_number,
         head_name=head,

@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
+HEAD_OF_FAMILY = "KEPALA KELUARGA"
+
 
 class Base(DeclarativeBase):
     pass
@@ -38,9 +40,17 @@ class Family(Base):
     province: Mapped[str] = mapped_column(String(100))
     postal_code: Mapped[str] = mapped_column(String(5))
     region_code: Mapped[str] = mapped_column(String(13))
+    # Everyone ever registered in this family, including those who left (died, moved out):
+    # what a KK prints is current_members.
     members: Mapped[list[Resident]] = relationship(
         back_populates="family", order_by="Resident.position"
     )
+
+    @property
+    def current_members(self) -> list[Resident]:
+        """Who the family card lists today: the head of family first, then in KK order."""
+        current = [m for m in self.members if m.left_at is None]
+        return sorted(current, key=lambda m: (m.relation != HEAD_OF_FAMILY, m.position))
 
 
 class Resident(Base):
@@ -64,6 +74,13 @@ class Resident(Base):
     mother_name: Mapped[str] = mapped_column(String(120))
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # A member who is no longer on the family card stays in the register (the akta and the
+    # audit log refer to them): left_reason is "meninggal" (died) or "pindah" (moved out), and
+    # left_ticket the application whose documents recorded it.
+    left_at: Mapped[datetime | None] = mapped_column(DateTime)
+    left_reason: Mapped[str | None] = mapped_column(String(20))
+    left_ticket: Mapped[str | None] = mapped_column(String(20))
+    added_ticket: Mapped[str | None] = mapped_column(String(20))  # the birth that added them
     family: Mapped[Family] = relationship(back_populates="members")
 
 
