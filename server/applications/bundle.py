@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from server.applications.errors import ApplicationRefused
 from server.applications.models import Application
+from server.applications.register import apply_register_changes
 from server.catalogue import Catalogue, DocumentType, Service
 from server.codes import new_id
 from server.documents.generic_pdf import GenericDocumentView, render_generic_pdf
@@ -54,13 +55,20 @@ def _display(service: Service, code: str, value: str) -> str:
 
 
 def _rows(
-    service: Service, application: Application, resident: Resident | None, doc_type: str
+    service: Service,
+    application: Application,
+    resident: Resident | None,
+    doc_type: str,
+    register_rows: tuple[tuple[str, str], ...] = (),
 ) -> tuple[tuple[str, str], ...]:
     values = application.fields
     rows = [
-        (spec.name_id, _display(service, spec.code, values[spec.code]))
-        for spec in service.fields
-        if spec.code in values
+        *register_rows,  # what the register gave (the child's NIK), first as on the real form
+        *(
+            (spec.name_id, _display(service, spec.code, values[spec.code]))
+            for spec in service.fields
+            if spec.code in values
+        ),
     ]
     if resident is not None and doc_type == "BIODATA_PENDUDUK":
         family = resident.family
@@ -102,6 +110,7 @@ def issue_generic(
     resident: Resident | None,
     issuer: Issuer,
     now: datetime,
+    register_rows: tuple[tuple[str, str], ...] = (),
 ) -> Document:
     """Render, sign and store one document of the bundle that has no form of its own yet."""
     number = document_number(application, doc_type.number_prefix, now.date())
@@ -109,7 +118,7 @@ def issue_generic(
         doc_type=doc_type.code,
         title=doc_type.name_id,
         number=number,
-        rows=_rows(service, application, resident, doc_type.code),
+        rows=_rows(service, application, resident, doc_type.code, register_rows),
         issued_on=now.date(),
         issued_place=issuer.official["place"],
         official_name=issuer.official["name"],
@@ -157,8 +166,14 @@ def issue_bundle(
     catalogue: Catalogue,
     issuer: Issuer,
     now: datetime,
+    actor: str = "system",
 ) -> list[Document]:
-    """Every document the service yields, or ApplicationRefused before any is made."""
+    """Every document the service yields, or ApplicationRefused before any is made.
+
+    The register changes first (server.applications.register: a birth adds the child, a death
+    or a move takes people off the family card), so the new KK shows the family as it now is.
+    A family card nobody is left on is closed: the bundle then carries no KK.
+    """
     service = catalogue.services[application.service_code]
     resident = applicant(session, application)
     if resident is None and REGISTER_TYPES.intersection(service.bundle):
@@ -167,18 +182,29 @@ def issue_bundle(
             "applicant_not_registered",
             "The applicant's NIK is not in the register: the KK or biodata cannot be issued",
         )
+    change = apply_register_changes(session, application, actor, now)
     documents: list[Document] = []
     for code in service.bundle:
         if code == "KK":
-            assert resident is not None
-            kk = issue_kk(
-                session, resident.family, issuer.signer, issuer.public_url, issuer.official, now
-            )
+            family = change.family or (resident.family if resident is not None else None)
+            assert family is not None
+            if not family.current_members:
+                continue
+            kk = issue_kk(session, family, issuer.signer, issuer.public_url, issuer.official, now)
             documents.append(kk)
         else:
             doc_type = catalogue.document_types[code]
             documents.append(
-                issue_generic(session, application, service, doc_type, resident, issuer, now)
+                issue_generic(
+                    session,
+                    application,
+                    service,
+                    doc_type,
+                    resident,
+                    issuer,
+                    now,
+                    change.rows.get(code, ()),
+                )
             )
     session.flush()
     return documents

@@ -189,7 +189,7 @@ def issue(
     """Sign the bundle, make one pickup code for all of it, and tell the citizen the code."""
     now = datetime.now()
     move(session, application, "issued", actor, now=now)
-    documents = issue_bundle(session, application, catalogue, issuer, now)
+    documents = issue_bundle(session, application, catalogue, issuer, now, actor)
     application.documents = documents
     code_text = issue_pickup_code(session, documents, issuer.pickup_code_days)
     canonical = normalise_pickup_code(code_text)
