@@ -253,6 +253,7 @@ class Complaint(Base):
     """A citizen's complaint (pengaduan) left at a kiosk, followed up by the office."""
 
     __tablename__ = "complaints"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(20), unique=True)
@@ -265,12 +266,16 @@ class Complaint(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     answered_by: Mapped[str | None] = mapped_column(String(60))
+    # The kiosk's outbox resends until it hears back: one row per (kiosk, key).
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    request_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class SurveyAnswer(Base):
     """One satisfaction survey (survei kepuasan) answered at a kiosk after a service."""
 
     __tablename__ = "survey_answers"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kiosk_id: Mapped[str | None] = mapped_column(ForeignKey("kiosks.id"))
@@ -279,6 +284,8 @@ class SurveyAnswer(Base):
     answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON: question id -> 1..5
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    request_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 from server.applications import models as _applications  # noqa: E402,F401

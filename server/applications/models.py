@@ -123,8 +123,10 @@ class Notification(Base):
     __tablename__ = "application_notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # needs_fixing | rejected | ready
+    # About an application, or about a complaint (the office's answer); exactly one is set.
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # needs_fixing | rejected | ready | answer
     channel: Mapped[str] = mapped_column(String(12))  # whatsapp | sms | email
     recipient: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)

@@ -18,10 +18,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from server.applications.models import Notification
 from server.audit import audit
 from server.codes import ALPHABET
 from server.feedback import FeedbackRefused
-from server.feedback.replay import DIGEST, KEY, check_same, earlier_submission, lock_kiosk
+from server.feedback.replay import check_same, earlier_submission, lock_kiosk
 from server.models import Complaint, Kiosk
 from server.privacy import mask_phone
 from server.signing import canonical_json
@@ -72,12 +73,10 @@ def submit_complaint(
     """Store the complaint once per (kiosk, key); returns it and whether it is new."""
     digest = draft.digest()
     lock_kiosk(session, kiosk)
-    earlier = earlier_submission(session, kiosk, SUBMIT, key)
+    earlier = earlier_submission(session, Complaint, kiosk, key)
     if earlier is not None:
         check_same(earlier, digest, "complaint")
-        return session.scalars(
-            select(Complaint).where(Complaint.ticket == earlier.subject)
-        ).one(), False
+        return earlier, False
     now = datetime.now()
     complaint = Complaint(
         ticket=new_ticket(session, kiosk.region_code, now),
@@ -87,6 +86,8 @@ def submit_complaint(
         contact_phone=draft.contact_phone,
         status="open",
         created_at=now,
+        idempotency_key=key,
+        request_digest=digest,
     )
     session.add(complaint)
     try:
@@ -103,7 +104,6 @@ def submit_complaint(
         complaint.ticket,
         category=draft.category,
         contact=contact,
-        **{KEY: key, DIGEST: digest},
     )
     log.info(
         "complaint %s (%s) from kiosk %s, contact %s",
@@ -113,6 +113,11 @@ def submit_complaint(
         contact,
     )
     return complaint, True
+
+
+def is_complaint_ticket(ticket: str) -> bool:
+    """PGD-…: complaint tickets have their own prefix, unlike application tickets."""
+    return ticket.strip().upper().startswith("PGD")
 
 
 def find_complaint(session: Session, ticket: str) -> Complaint:
@@ -167,4 +172,24 @@ def answer_complaint(session: Session, ticket: str, actor: str, answer: str) -> 
             current=complaint.status,
         )
     audit(session, actor, "complaint.answer", complaint.ticket, category=complaint.category)
+    if complaint.contact_phone:
+        session.add(
+            Notification(
+                complaint_id=complaint.id,
+                kind="answer",
+                channel="whatsapp",
+                recipient=complaint.contact_phone,
+                text=answer_text(complaint),
+                created_at=now,
+            )
+        )
     return complaint
+
+
+def answer_text(complaint: Complaint) -> str:
+    """The WhatsApp message a citizen who left a number receives, in Indonesian."""
+    return (
+        f"Dukcapil: jawaban atas pengaduan Anda {complaint.ticket}:\n"
+        f"{complaint.answer}\n"
+        "Terima kasih telah menyampaikan pengaduan."
+    )

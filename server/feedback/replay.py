@@ -1,36 +1,22 @@
 """Once per idempotency key: a kiosk's outbox resends a complaint or survey until it hears back.
 
-The complaints and survey_answers tables have no idempotency columns yet, so the key and the
-digest of what was sent are kept in the submission's own audit entry, written in the same
-transaction as the row: a retry finds that entry and the row it names. Twins racing through
-two server processes are serialised by a lock on the kiosk's row (as application submission
-does), so the second one finds the first one's entry.
-
-When the tables gain (kiosk_id, idempotency_key) columns with a unique constraint, this module
-is the one place to change.
+Each row keeps the kiosk's key and the digest of what was sent, unique per (kiosk, key). A retry
+finds the first row and gets it back; other content under the same key is refused. Twins racing
+through two server processes are serialised by a lock on the kiosk's row (as application
+submission does), and the unique constraint stands behind it.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.feedback import FeedbackRefused
-from server.models import AuditEntry, Kiosk
+from server.models import Complaint, Kiosk, SurveyAnswer
 
-KEY = "idempotency_key"
-DIGEST = "digest"
-
-
-@dataclass(frozen=True)
-class Earlier:
-    """The first submission under a key: the record it made (its audit subject), its digest."""
-
-    subject: str
-    digest: str
+Row = TypeVar("Row", Complaint, SurveyAnswer)
 
 
 def lock_kiosk(session: Session, kiosk: Kiosk) -> None:
@@ -38,28 +24,16 @@ def lock_kiosk(session: Session, kiosk: Kiosk) -> None:
     session.execute(select(Kiosk.id).where(Kiosk.id == kiosk.id).with_for_update())
 
 
-def earlier_submission(session: Session, kiosk: Kiosk, action: str, key: str) -> Earlier | None:
-    """What this kiosk stored under ``key`` with ``action``, if it did."""
-    needle = json.dumps({KEY: key})[1:-1]  # as audit() writes it: "idempotency_key": "..."
-    rows = session.scalars(
-        select(AuditEntry)
-        .where(
-            AuditEntry.actor == f"kiosk:{kiosk.id}",
-            AuditEntry.action == action,
-            AuditEntry.detail.contains(needle, autoescape=True),
-        )
-        .order_by(AuditEntry.id)
-    )
-    for row in rows:
-        detail = json.loads(row.detail)
-        if detail.get(KEY) == key:
-            return Earlier(row.subject, str(detail.get(DIGEST, "")))
-    return None
+def earlier_submission(session: Session, model: type[Row], kiosk: Kiosk, key: str) -> Row | None:
+    """What this kiosk stored under ``key``, if it did."""
+    return session.scalars(
+        select(model).where(model.kiosk_id == kiosk.id, model.idempotency_key == key)
+    ).one_or_none()
 
 
-def check_same(earlier: Earlier, digest: str, what: str) -> None:
+def check_same(earlier: Complaint | SurveyAnswer, digest: str, what: str) -> None:
     """A retry must carry what the first request carried; other content under the key is 409."""
-    if earlier.digest != digest:
+    if earlier.request_digest != digest:
         raise FeedbackRefused(
             409,
             "idempotency_conflict",

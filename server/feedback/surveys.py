@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from server.audit import audit
 from server.catalogue import Catalogue
 from server.feedback import FeedbackRefused
-from server.feedback.replay import DIGEST, KEY, check_same, earlier_submission, lock_kiosk
+from server.feedback.replay import check_same, earlier_submission, lock_kiosk
 from server.models import Kiosk, SurveyAnswer
 from server.signing import canonical_json
 
@@ -85,12 +85,10 @@ def submit_survey(
     check_service(catalogue, draft.service)
     digest = draft.digest()
     lock_kiosk(session, kiosk)
-    earlier = earlier_submission(session, kiosk, SUBMIT, key)
+    earlier = earlier_submission(session, SurveyAnswer, kiosk, key)
     if earlier is not None:
         check_same(earlier, digest, "survey")
-        first = session.get(SurveyAnswer, int(earlier.subject))
-        assert first is not None  # rows are never deleted
-        return first, False
+        return earlier, False
     survey = SurveyAnswer(
         kiosk_id=kiosk.id,
         service=draft.service,
@@ -98,6 +96,8 @@ def submit_survey(
         answers=json.dumps(draft.answers, sort_keys=True),
         comment=draft.comment,
         created_at=datetime.now(),
+        idempotency_key=key,
+        request_digest=digest,
     )
     session.add(survey)
     session.flush()
@@ -108,7 +108,6 @@ def submit_survey(
         str(survey.id),
         service=draft.service,
         rating=draft.rating,
-        **{KEY: key, DIGEST: digest},
     )
     log.info(
         "survey %s from kiosk %s: %s rated %d", survey.id, kiosk.id, draft.service, draft.rating

@@ -324,3 +324,37 @@ def test_a_technician_neither_reads_nor_answers_complaints(server):
     assert (listing.status_code, server.reason(listing)) == (403, "forbidden")
     assert (answering.status_code, server.reason(answering)) == (403, "forbidden")
     assert listed(server)[0]["status"] == "open"
+
+
+def test_a_citizen_who_left_a_number_is_sent_the_answer(server):
+    ticket = ticket_of(server)
+    assert answer(server, ticket, "Printer sudah diperbaiki.").status_code == 200
+
+    response = server.client.get(
+        "/api/v1/staff/notifications",
+        params={"ticket": ticket.lower()},
+        headers=server.staff_headers("officer"),
+    )
+
+    assert response.status_code == 200, response.text
+    (message,) = response.json()
+    assert (message["ticket"], message["kind"], message["channel"]) == (
+        ticket,
+        "answer",
+        "whatsapp",
+    )
+    assert PHONE_DIGITS in message["recipient"]
+    assert ticket in message["text"] and "Printer sudah diperbaiki." in message["text"]
+
+
+def test_a_citizen_without_a_number_is_sent_nothing(server):
+    ticket = ticket_of(server, complaint(contact_phone=None))
+    assert answer(server, ticket).status_code == 200
+
+    response = server.client.get(
+        "/api/v1/staff/notifications",
+        params={"ticket": ticket},
+        headers=server.staff_headers("officer"),
+    )
+
+    assert response.status_code == 200 and response.json() == []

@@ -37,6 +37,8 @@ from server.applications.schemas import (
 from server.applications.submission import find_application
 from server.catalogue import Catalogue
 from server.demo import OFFICIAL  # the signing official, until settings carry the office's own
+from server.feedback import FeedbackRefused
+from server.feedback.complaints import find_complaint, is_complaint_ticket
 
 PREFIX = "/api/v1/officer/applications"
 PAPER_PATH = PREFIX + "/{ticket}/papers/{paper}"
@@ -203,11 +205,15 @@ def deliver(
 def notifications(
     ticket: str, _officer: OfficerDep, session: SessionDep
 ) -> list[NotificationPublic]:
-    """The outbox of one application: what the citizen was (or will be) told, oldest first."""
-    application = _find(session, ticket)
-    rows = session.scalars(
-        select(Notification)
-        .where(Notification.application_id == application.id)
-        .order_by(Notification.id)
-    )
-    return [notification_public(row, application.ticket) for row in rows]
+    """The outbox of one application or complaint: what the citizen was (or will be) told."""
+    if is_complaint_ticket(ticket):
+        try:
+            complaint = find_complaint(session, ticket)
+        except FeedbackRefused as exc:
+            raise ApiError(exc.status, exc.reason, exc.message) from None
+        subject, number = Notification.complaint_id == complaint.id, complaint.ticket
+    else:
+        application = _find(session, ticket)
+        subject, number = Notification.application_id == application.id, application.ticket
+    rows = session.scalars(select(Notification).where(subject).order_by(Notification.id))
+    return [notification_public(row, number) for row in rows]
