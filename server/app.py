@@ -8,6 +8,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -121,6 +122,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             },
             status_code=422,
         )
+
+    async def unstorable(request: Request, exc: Exception) -> JSONResponse:
+        # A value the database cannot hold: PostgreSQL refuses a NUL character in text and an
+        # integer beyond its column's range (DataError), SQLite's driver one beyond 64 bits
+        # (OverflowError). It came with the request, which is invalid, not the server.
+        log.warning("unstorable value on %s %s: %r", request.method, request.url.path, exc)
+        return JSONResponse(
+            {
+                "detail": {
+                    "reason": "invalid_request",
+                    "message": "A value in the request cannot be stored",
+                }
+            },
+            status_code=422,
+        )
+
+    app.add_exception_handler(DataError, unstorable)
+    app.add_exception_handler(OverflowError, unstorable)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
