@@ -61,7 +61,17 @@ def list_services(catalogue: CatalogueDep) -> CataloguePublic:
     return catalogue_public(catalogue)
 
 
-@router.post("/api/v1/kiosk/applications", status_code=201)
+@router.post(
+    "/api/v1/kiosk/applications",
+    status_code=201,
+    responses={
+        200: {
+            "model": KioskApplication,
+            "description": "A retry with the same Idempotency-Key: the first application "
+            "(Idempotent-Replayed: true)",
+        }
+    },
+)
 def submit_application(
     body: ApplicationCreate,
     response: Response,
