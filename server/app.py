@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.errors import ApiError, http_error
 from server.api.kiosk_auth import BODY_DIGEST
+from server.api.openapi import install as install_openapi
 from server.api.routes import (
     accounts,
     applications,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.effective_database_url)
     migrate(engine)
     app = FastAPI(title="ADM central server", version="0.1.0")
+    install_openapi(app)  # every operation's errors, auth and media types in /openapi.json
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
