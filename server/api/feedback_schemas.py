@@ -6,11 +6,12 @@ and nothing is stored.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from server.api.times import ServerTime
 from server.applications.errors import ApplicationRefused
 from server.applications.submission import normalise_phone
 from server.feedback import complaints, surveys
@@ -75,7 +76,7 @@ class ComplaintReceipt(BaseModel):
     ticket: str
     category: CategoryName
     status: ComplaintStatus
-    created_at: datetime
+    created_at: ServerTime
 
 
 class ComplaintAnswer(BaseModel):
@@ -99,8 +100,8 @@ class ComplaintPublic(BaseModel):
     contact_phone: str | None
     status: ComplaintStatus
     answer: str | None
-    created_at: datetime
-    answered_at: datetime | None
+    created_at: ServerTime
+    answered_at: ServerTime | None
     answered_by: str | None
 
 
@@ -141,7 +142,7 @@ class SurveyReceipt(BaseModel):
     id: int
     service: str
     rating: int
-    created_at: datetime
+    created_at: ServerTime
 
 
 class QuestionSummaryPublic(BaseModel):

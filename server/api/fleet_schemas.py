@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
+
+from server.api.times import ServerTime
 
 KIOSK_ID = r"^[A-Z0-9][A-Z0-9-]{2,39}$"  # ADM-7307-01: office-chosen, printed on the case
 
@@ -20,7 +20,7 @@ class EnrolmentIssued(BaseModel):
 
     kiosk_id: str
     enrolment_code: str
-    expires_at: datetime
+    expires_at: ServerTime
 
 
 class Placement(BaseModel):
@@ -52,7 +52,7 @@ class EnrolResult(BaseModel):
 
     kiosk_id: str
     credential: str
-    server_time: datetime
+    server_time: ServerTime
 
 
 class ServiceOffered(BaseModel):
@@ -96,4 +96,4 @@ class Resolved(BaseModel):
 
     status: str  # ready | in_progress | printed
     documents: list[ResolvedDocument]
-    printed_at: datetime | None = None
+    printed_at: ServerTime | None = None

@@ -11,9 +11,9 @@ body, which is not ours. `install` makes the served document say, for every oper
 - 404 when a path parameter names a record;
 - what the route raises beyond that (400, 409, 423, ...): a route's own `responses=` or the
   table ROUTE_ERRORS below;
-- a schema for non-JSON success bodies (PDFs, photographed papers): binary;
-- times as they are sent: the server's local time (the office's) without a UTC offset, which
-  JSON Schema's "date-time" (RFC 3339) does not allow.
+- a schema for non-JSON success bodies (PDFs, photographed papers): binary.
+
+Times are sent with their UTC offset (server/api/times.py), as "date-time" requires.
 
 Every error body is {"detail": {"reason": ..., "message": ..., ...}} (server.api.errors);
 tests/server/test_openapi_fuzz.py holds the app to this document with schemathesis.
@@ -122,8 +122,6 @@ KIOSK_SECURITY = {
     "ts=<unix seconds>, nonce=<hex>, sig=<HMAC-SHA256 hex over method, path?query, ts, "
     "nonce and SHA-256 of the body> (kiosk/request_signing.py)",
 }
-LOCAL_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$"
-LOCAL_TIME_MEANS = "The server's local time, ISO 8601 without offset: 2026-01-31T14:05:09.123456"
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
@@ -203,20 +201,6 @@ def _complete_responses(responses: dict[str, Any], statuses: set[int]) -> None:
                     content["schema"] = {"type": "string", "format": "binary"}
 
 
-def _local_times(node: Any) -> None:
-    """Every date-time in the document as the server's local time without offset."""
-    if isinstance(node, dict):
-        if node.get("format") == "date-time":
-            del node["format"]
-            node["pattern"] = LOCAL_TIME
-            node.setdefault("description", LOCAL_TIME_MEANS)
-        for value in node.values():
-            _local_times(value)
-    elif isinstance(node, list):
-        for value in node:
-            _local_times(value)
-
-
 def complete(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
     """Add error responses, security and binary schemas to FastAPI's document of ``app``."""
     components = document.setdefault("components", {})
@@ -233,7 +217,6 @@ def complete(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
                 operation["security"] = [{KIOSK_SCHEME: []}]
             statuses = error_statuses(route, method, "security" in operation)
             _complete_responses(operation["responses"], statuses)
-    _local_times(document)
     return document
 
 

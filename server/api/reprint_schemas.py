@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from server.api.times import ServerTime
 from server.plain_text import clean_text
 from server.reprints import MAX_REASON, Reprint
 
@@ -34,7 +34,7 @@ class ReprintApproved(BaseModel):
     pickup_code: str
     registration_number: str
     pin: str
-    expires_at: datetime
+    expires_at: ServerTime
     notified: bool  # a message with the code waits in the citizen's notification outbox
 
 

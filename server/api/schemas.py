@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
+
+from server.api.times import ServerTime
 
 
 class KioskPublic(BaseModel):
@@ -42,7 +43,7 @@ class PrintJobPublic(BaseModel):
     id: str
     receipt_number: str
     status: str
-    lease_expires_at: datetime
+    lease_expires_at: ServerTime
     documents: list[JobDocument]
 
 
@@ -57,7 +58,7 @@ class DocumentStatus(BaseModel):
     doc_type: str
     number: str
     version: int
-    issued_at: datetime
+    issued_at: ServerTime
     print_count: int
     revoked: bool
 
@@ -86,7 +87,7 @@ class HeartbeatCreate(BaseModel):
 
 
 class HeartbeatAck(BaseModel):
-    server_time: datetime
+    server_time: ServerTime
     config_version: int  # the newest; a kiosk running another fetches /api/v1/kiosk/config
 
 
@@ -96,7 +97,7 @@ class KioskStatus(BaseModel):
     location_name: str
     region_code: str
     revoked: bool
-    last_heartbeat_at: datetime | None
+    last_heartbeat_at: ServerTime | None
     app_version: str
     outbox_pending: int
     devices: list[DeviceHealth]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.api.times import ServerTime
 from server.applications.models import Application, Notification
 from server.applications.submission import missing_papers
 from server.applications.workflow import LABELS
@@ -150,8 +150,8 @@ class KioskApplication(BaseModel):
     reason: str | None  # why it needs fixing or was rejected, in Indonesian
     missing: list[RequirementPublic]
     documents_ready: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: ServerTime
+    updated_at: ServerTime
 
 
 def missing_of(application: Application, service: Service) -> list[RequirementPublic]:
@@ -192,8 +192,8 @@ class ApplicationSummary(BaseModel):
     status: StatusName
     applicant_nik_masked: str
     kiosk_id: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: ServerTime
+    updated_at: ServerTime
 
 
 class PaperInfo(BaseModel):
@@ -203,7 +203,7 @@ class PaperInfo(BaseModel):
     content_type: str
     size: int
     sha256: str
-    uploaded_at: datetime
+    uploaded_at: ServerTime
     superseded: bool
     download_path: str
 
@@ -213,7 +213,7 @@ class HistoryEntry(BaseModel):
     to_status: str
     actor: str
     reason: str | None
-    at: datetime
+    at: ServerTime
 
 
 class IssuedDocument(BaseModel):
@@ -261,8 +261,8 @@ class NotificationPublic(BaseModel):
     channel: str
     recipient: str
     text: str
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: ServerTime
+    sent_at: ServerTime | None
 
 
 def summary_fields(application: Application) -> dict[str, object]:

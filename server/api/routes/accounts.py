@@ -6,14 +6,13 @@ not in the database (only its hash), not in the audit log.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, field_validator
 
 from server.api.deps import SessionDep
 from server.api.errors import ApiError
 from server.api.staff_auth import AdminDep
+from server.api.times import ServerTime
 from server.models import StaffAccount
 from server.staff_accounts import (
     USERNAME_PATTERN,
@@ -47,8 +46,8 @@ class StaffAccountPublic(BaseModel):
     username: str
     display_name: str
     role: RoleName
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: ServerTime
+    revoked_at: ServerTime | None
 
 
 class StaffAccountCreated(StaffAccountPublic):
