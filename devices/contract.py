@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from devices.io_guard import io_method
+
 log = logging.getLogger(__name__)
 
 
@@ -84,10 +86,29 @@ _COUNTED_EVENTS = {
 }
 
 
+# Methods that may block on hardware: every driver's own versions are guarded (devices/io_guard).
+BLOCKING_METHODS = (
+    "open",
+    "close",
+    "check_health",
+    "print_receipt",
+    "print_pdf",
+    "capture",
+    "capture_to_file",
+)
+
+
 class Device:
     """Base of every driver: state machine, counters and listener fan-out."""
 
     kind: str = "device"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in BLOCKING_METHODS:
+            method = cls.__dict__.get(name)
+            if callable(method) and not getattr(method, "__io_guarded__", False):
+                setattr(cls, name, io_method(method, cls.__name__))
 
     def __init__(self, name: str) -> None:
         self.name = name

@@ -112,14 +112,21 @@ class KioskCore:
         self._stop_heartbeat.set()
         self._jobs.put(None)
         if self._worker is not None:
-            self._worker.join(timeout=10)
+            self._worker.join(timeout=10)  # the worker closes the devices as it ends
+            if self._worker.is_alive():
+                log.error("kiosk core worker did not end within 10 s; devices left open")
+        else:
+            self._close_devices()
+        self.counters.close()
+        self.outbox.close()
+
+    def _close_devices(self) -> None:
+        """On the worker (never the UI thread): closing may wait on a printer."""
         for device in self.devices.values():
             try:
                 device.close()
             except DeviceError:
                 log.warning("closing %s failed", device.name, exc_info=True)
-        self.counters.close()
-        self.outbox.close()
 
     def _open_devices(self) -> None:
         # The callback comes first: a citizen may scan while the kiosk is still starting.
@@ -202,6 +209,7 @@ class KioskCore:
         while True:
             code = self._jobs.get()
             if code is None:
+                self._close_devices()
                 return
             self._busy.set()
             try:

@@ -8,6 +8,7 @@ from typing import Any
 
 import requests
 
+from devices.io_guard import check_io
 from kiosk.errors import ServerRefused, ServerUnavailable
 from kiosk.request_signing import KioskAuth
 
@@ -47,6 +48,7 @@ class ServerClient:
             self._session.verify = verify
 
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        check_io(f"server {method} {path}")
         try:
             response = self._session.request(
                 method, self.base_url + path, timeout=self.timeout, **kwargs

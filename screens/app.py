@@ -13,6 +13,7 @@ from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.screenmanager import FadeTransition, ScreenManager
 
+from devices.io_guard import forbid_io_on_this_thread
 from kiosk.events import (
     CodeAccepted,
     KioskEvent,
@@ -111,6 +112,9 @@ class KioskApp(App):
 
     def on_start(self):
         from kivy.core.window import Window
+
+        # From here on, a blocking device or server call on this thread is a bug (io_guard).
+        forbid_io_on_this_thread()
 
         Window.bind(on_keyboard=self._on_keyboard)
         self._tick_event = Clock.schedule_interval(self._tick, 0.25)

@@ -24,6 +24,10 @@ from support import (
 
 from devices.simulators.host import SimulatorHost
 
+# Every kiosk process a test starts refuses blocking device or server calls on its UI thread
+# (devices/io_guard.py): a regression fails the test instead of freezing a real touchscreen.
+os.environ.setdefault("ADM_STRICT_THREADS", "1")
+
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
