@@ -1,8 +1,13 @@
-"""Every sentence the kiosk shows a citizen, in Bahasa Indonesia (default) and English."""
+"""Every sentence the kiosk shows a citizen, in Bahasa Indonesia (default) and English.
+
+The texts of the first screens live here; each later flow keeps its own in kiosk/messages/.
+"""
 
 from __future__ import annotations
 
 import logging
+
+from kiosk.messages import collect
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +115,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The server had a problem. Your code is still valid; please try again later.",
     },
 }
+
+
+def _merge_flow_messages() -> None:
+    for key, entry in collect().items():
+        if key in MESSAGES:
+            raise ValueError(f"message key {key!r} defined in kiosk/i18n.py and kiosk/messages")
+        MESSAGES[key] = entry
+
+
+_merge_flow_messages()
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:

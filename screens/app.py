@@ -24,11 +24,8 @@ from kiosk.events import (
     Refused,
 )
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from screens.attract import AttractScreen
 from screens.base import WHITE, BaseScreen, countdown_seconds
-from screens.done import DoneScreen
-from screens.printing import PrintingScreen
-from screens.scan import ScanScreen
+from screens.registry import load_screens
 
 log = logging.getLogger("screens")
 
@@ -99,13 +96,10 @@ class KioskApp(App):
 
         manager = KioskScreenManager(transition=FadeTransition(duration=0.25))
         self.manager = manager
-        for screen in (
-            AttractScreen(name="attract"),
-            ScanScreen(name="scan"),
-            PrintingScreen(name="printing"),
-            DoneScreen(name="done"),
-        ):
-            manager.add_widget(screen)
+        screens = load_screens()
+        manager.add_widget(screens.pop("attract")(name="attract"))  # the first screen shown
+        for name, cls in sorted(screens.items()):
+            manager.add_widget(cls(name=name))
         manager.bind(current=self._on_current)
         log.info("screen -> %s", manager.current)
         return manager
@@ -160,7 +154,13 @@ class KioskApp(App):
             self.manager.current = name
 
     def go_home(self) -> None:
+        """End the citizen's session: back to the attract screen, nothing of theirs kept."""
         self.show("attract")
+        self.language = self.initial_language
+        if self.manager is not None:
+            for screen in self.manager.screens:
+                if screen.name != self.manager.current:
+                    screen.reset()
 
     def toggle_language(self) -> None:
         i = LANGUAGES.index(self.language) if self.language in LANGUAGES else 0
@@ -253,8 +253,7 @@ class KioskApp(App):
         remaining = limit - (time.monotonic() - self._last_activity)
         if remaining <= 0:
             log.info("idle for %.0f s on %s", limit, current.name)
-            # the citizen has left: the next one starts in the kiosk's own language
-            self.language = self.initial_language
+            # the citizen has left: the next one starts afresh, in the kiosk's own language
             self.go_home()
             return
         seconds = countdown_seconds(remaining) if remaining <= COUNTDOWN_FROM else 0

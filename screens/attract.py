@@ -9,8 +9,10 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty
 
 from screens.base import BaseScreen, load_kv
+from screens.registry import kiosk_screen
 
 
+@kiosk_screen("attract")
 class AttractScreen(BaseScreen):
     """Title, headline and a 'touch to start' prompt, drifting slowly so nothing burns in."""
 
@@ -44,7 +46,7 @@ class AttractScreen(BaseScreen):
         if self.manager is not None and self.manager.current == self.name:
             app = self.app
             if app is not None:
-                app.show("scan")
+                app.show("language")
         return True
 
     # --- gentle, burn-in-safe motion ----------------------------------------------------------

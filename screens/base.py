@@ -353,6 +353,10 @@ class BaseScreen(Screen):
     countdown = NumericProperty(0)
     show_home = BooleanProperty(True)
     params = DictProperty({})
+    back_to = "menu"  # where the footer's Back button goes
+
+    def reset(self) -> None:
+        """Forget everything of the citizen who just left (called when the session ends)."""
 
     @property
     def app(self):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from screens.base import BaseScreen, doc_name, load_kv
+from screens.registry import kiosk_screen
 
 
+@kiosk_screen("done")
 class DoneScreen(BaseScreen):
     """``failed`` switches between the thank-you layout and the failure layout."""
 

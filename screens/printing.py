@@ -6,10 +6,12 @@ from kivy.animation import Animation
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from screens.base import BaseScreen, load_kv
+from screens.registry import kiosk_screen
 
 STEPS = ("download", "a4", "receipt", "confirm")
 
 
+@kiosk_screen("printing")
 class PrintingScreen(BaseScreen):
     """No Home button and no idle timeout: the core decides when printing ends."""
 

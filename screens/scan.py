@@ -5,8 +5,10 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from screens.base import BaseScreen, load_kv
+from screens.registry import MenuEntry, kiosk_screen, menu_entry
 
 
+@kiosk_screen("scan")
 class ScanScreen(BaseScreen):
     """``state`` is ``idle`` (instructions only), ``checking`` or ``refused``."""
 
@@ -52,5 +54,7 @@ class ScanScreen(BaseScreen):
         self.state = "refused"
         self.content_changed()
 
+
+menu_entry(MenuEntry("print", "scan", order=10))
 
 load_kv("scan.kv")

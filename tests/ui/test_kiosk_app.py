@@ -85,6 +85,11 @@ def test_a_citizen_goes_from_attract_to_scan_to_printing_to_done(server, sim, ap
     shots = app["shots"]
     sim.printer.set_baud(2400)  # a serial receipt printer: the printing screen stays a while
     tap(app["env"], 640, 450)  # touch anywhere to start
+    shot(shots, "*-language.png", 20)
+    tap(app["env"], 490, 330)  # Bahasa Indonesia
+    menu = shot(shots, "*-menu.png", 20)
+    assert "Cetak dokumen" in screen_words(menu)
+    tap(app["env"], 640, 450)  # the print tile
     shot(shots, "*-scan.png", 20)
 
     sim.scanner.scan("ADMP:" + server.codes[KK_NUMBER])
@@ -93,11 +98,13 @@ def test_a_citizen_goes_from_attract_to_scan_to_printing_to_done(server, sim, ap
     names = [p.stem for p in sorted(shots.glob("*.png"), key=lambda p: int(p.stem[:2]))]
     screens = [re.sub(r"^\d+-", "", n).split("-")[0] for n in names]
     order = [s for i, s in enumerate(screens) if i == 0 or s != screens[i - 1]]
-    assert order[:4] == ["attract", "scan", "printing", "done"], names
+    assert order[:6] == ["attract", "language", "menu", "scan", "printing", "done"], names
 
     transitions = re.findall(r"screen -> (\w+)", app["log"].read_text())
-    assert [s for i, s in enumerate(transitions) if i == 0 or s != transitions[i - 1]][:4] == [
+    assert [s for i, s in enumerate(transitions) if i == 0 or s != transitions[i - 1]][:6] == [
         "attract",
+        "language",
+        "menu",
         "scan",
         "printing",
         "done",
