@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import uuid
 from typing import Any
 
 from devices.a4 import A4Printer
@@ -21,7 +22,7 @@ from devices.scanner import Scanner
 from devices.scanner.camera_scanner import CameraScanner
 from kiosk.config import KioskConfig
 from kiosk.errors import ConfigError, ServerRefused, ServerUnavailable
-from kiosk.events import EventListener, KioskEvent, PrintFailed, Ready
+from kiosk.events import EventListener, FeedbackDelivered, KioskEvent, PrintFailed, Ready
 from kiosk.outbox import Outbox
 from kiosk.pickup import PickupPrinting
 from kiosk.qr_pipeline import decode_frame
@@ -222,10 +223,25 @@ class KioskCore:
                 self._busy.clear()
             self._emit(Ready())
 
+    def queue_feedback(self, kind: str, payload: dict[str, Any]) -> str:
+        """Keep a complaint or survey in the durable outbox; returns its key (a fresh one)."""
+        if kind not in ("complaint", "survey"):
+            raise ValueError(f"not a feedback kind: {kind}")
+        key = f"{kind}-{self.config.kiosk_id}-{uuid.uuid4().hex}"
+        self.outbox.put(kind, key, {"key": key, "body": payload})
+        return key
+
     def _send(self, kind: str, payload: dict[str, Any]) -> None:
         if kind == "print_result":
             self.server.report_result(
                 payload["job_id"], payload["outcome"], payload.get("stage"), payload["detail"]
             )
+        elif kind == "complaint":
+            answer = self.server.submit_complaint(payload["key"], payload["body"])
+            ticket = str(answer.get("ticket", ""))
+            self._emit(FeedbackDelivered(what="complaint", key=payload["key"], ticket=ticket))
+        elif kind == "survey":
+            self.server.submit_survey(payload["key"], payload["body"])
+            self._emit(FeedbackDelivered(what="survey", key=payload["key"]))
         else:
             raise ServerRefused(0, "unknown_kind", f"outbox message kind {kind!r}", {})

@@ -82,3 +82,13 @@ class PrintFailed(KioskEvent):
 
 
 EventListener = Callable[[KioskEvent], None]
+
+
+@dataclass(frozen=True)
+class FeedbackDelivered(KioskEvent):
+    """The server took a complaint or survey from the outbox; a complaint now has its ticket."""
+
+    what: str = ""  # complaint | survey
+    key: str = ""  # the outbox key the screen got when it queued it
+    ticket: str = ""
+    kind: str = field(init=False, default="feedback_delivered")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -105,6 +106,51 @@ class ServerClient:
     def claim(self, pickup_code: str) -> PrintJob:
         body = self._call("POST", "/api/v1/kiosk/print-jobs", json={"pickup_code": pickup_code})
         return _job(body.json())
+
+    def claim_with_pin(self, registration_number: str, pin: str) -> PrintJob:
+        """Claim by the registration number and 6-digit PIN a citizen typed."""
+        body = self._call(
+            "POST",
+            "/api/v1/kiosk/print-jobs",
+            json={"registration_number": registration_number, "pin": pin},
+        )
+        return _job(body.json())
+
+    def resolve(self, pickup_code: str) -> dict[str, Any]:
+        """What a code would print (status and documents, holder masked); claims nothing."""
+        answer: dict[str, Any] = self._call(
+            "POST", "/api/v1/kiosk/pickup-codes/resolve", json={"pickup_code": pickup_code}
+        ).json()
+        return answer
+
+    def application_status(self, ticket: str) -> dict[str, Any]:
+        """Where an application is and what is missing, for the check-status screen."""
+        path = "/api/v1/kiosk/applications/" + quote(ticket.strip(), safe="")
+        answer: dict[str, Any] = self._call("GET", path).json()
+        return answer
+
+    def locations(self) -> list[dict[str, Any]]:
+        """Every kiosk location with its opening hours (public)."""
+        answer: list[dict[str, Any]] = self._call("GET", "/api/v1/public/locations").json()
+        return answer
+
+    def services(self) -> dict[str, Any]:
+        """The catalogue of services with their requirements (public)."""
+        answer: dict[str, Any] = self._call("GET", "/api/v1/public/services").json()
+        return answer
+
+    def submit_complaint(self, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Deliver a complaint once per key (the outbox's key); the answer holds its ticket."""
+        answer: dict[str, Any] = self._call(
+            "POST", "/api/v1/kiosk/complaints", json=payload, headers={"Idempotency-Key": key}
+        ).json()
+        return answer
+
+    def submit_survey(self, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        answer: dict[str, Any] = self._call(
+            "POST", "/api/v1/kiosk/surveys", json=payload, headers={"Idempotency-Key": key}
+        ).json()
+        return answer
 
     def download(self, document: JobDocument) -> bytes:
         response = self._call("GET", document.download_path)

@@ -232,8 +232,8 @@ class KioskApp(App):
         elif isinstance(event, PrintFailed):
             self.screen("done").show_failed(event.message, event.params)
             self.show("done")
-        else:
-            log.warning("unknown event %r", event)
+        elif not any(screen.core_event(event) for screen in self.manager.screens):
+            log.warning("no screen took event %r", event)
 
     # --- idle timeout ---------------------------------------------------------------------------
     def note_activity(self) -> None:

@@ -358,6 +358,10 @@ class BaseScreen(Screen):
     def reset(self) -> None:
         """Forget everything of the citizen who just left (called when the session ends)."""
 
+    def core_event(self, event: object) -> bool:
+        """A core event the app does not route itself (e.g. feedback delivered); True if taken."""
+        return False
+
     @property
     def app(self):
         return App.get_running_app()

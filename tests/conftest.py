@@ -42,8 +42,18 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
     )
     credential = tmp_path / "kiosk-credential"
     codes_file = tmp_path / "codes.json"
+    pins_file = tmp_path / "pins.json"
     subprocess.run(
-        [BIN / "adm-server", "demo", "--credential-out", credential, "--codes-out", codes_file],
+        [
+            BIN / "adm-server",
+            "demo",
+            "--credential-out",
+            credential,
+            "--codes-out",
+            codes_file,
+            "--pins-out",
+            pins_file,
+        ],
         env=env,
         check=True,
         capture_output=True,
@@ -63,7 +73,9 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
     try:
         wait_until(up, 30, what="the server to answer")
-        yield ServerProcess(url, data_dir, credential, json.loads(codes_file.read_text()), proc)
+        codes = json.loads(codes_file.read_text())
+        pins = json.loads(pins_file.read_text())
+        yield ServerProcess(url, data_dir, credential, codes, proc, pins)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -71,6 +71,7 @@ class ServerProcess:
     credential_file: Path
     codes: dict[str, str]
     proc: subprocess.Popen
+    pins: dict[str, list[str]] = field(default_factory=dict)  # KK -> [registration no., PIN]
 
     def staff_get(self, path: str) -> requests.Response:
         return requests.get(

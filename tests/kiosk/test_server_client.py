@@ -28,3 +28,31 @@ def test_a_kiosk_whose_clock_is_an_hour_behind_still_gets_through(server):
 
     assert client.whoami()["id"]
     assert abs(client._auth.clock_offset) < 5
+
+
+def test_the_client_resolves_a_code_then_claims_by_number_and_pin(server):
+    client = ServerClient(server.url, credential_of(server))
+    kk = next(iter(server.codes))
+
+    resolved = client.resolve(server.codes[kk])
+    number, pin = server.pins[kk]
+    job = client.claim_with_pin(number, pin)
+
+    assert resolved["status"] == "ready"
+    assert [d["number"] for d in resolved["documents"]] == [kk]
+    assert [d.number for d in job.documents] == [kk]
+    assert client.resolve(server.codes[kk])["status"] == "in_progress"
+
+
+def test_the_client_reads_locations_services_and_sends_feedback_once(server):
+    client = ServerClient(server.url, credential_of(server))
+
+    locations = client.locations()
+    services = client.services()
+    body = {"category": "perangkat", "text": "Layar kurang terang."}
+    first = client.submit_complaint("complaint-test-0001", body)
+    again = client.submit_complaint("complaint-test-0001", body)
+
+    assert locations[0]["name"] == "Kantor Kecamatan Sinjai Utara"
+    assert "akta_kelahiran" in {s["code"] for s in services["services"]}
+    assert first["ticket"] == again["ticket"]
