@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from server.api.deps import SessionDep
 from server.api.errors import ApiError
-from server.api.staff_auth import AdminDep, TechnicianDep
 from server.api.fleet_schemas import (
     EnrolmentIssued,
     KioskAdminView,
@@ -15,6 +14,7 @@ from server.api.fleet_schemas import (
     Placement,
     Revocation,
 )
+from server.api.staff_auth import AdminDep, TechnicianDep
 from server.fleet import (
     Enrolment,
     FleetRefused,
