@@ -39,6 +39,8 @@ test: setup cups-queue lint typecheck
 
 bench: setup
 	$(PY) bench/pdf_libraries.py
+	$(PY) bench/pdf_render.py
+	$(PY) bench/server_load.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache *.egg-info
