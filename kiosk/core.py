@@ -2,6 +2,13 @@
 
 A face (the touchscreen app, or the headless event log) listens for events and may submit
 codes; everything that touches a device or the network runs on the core's worker thread.
+
+A face that can show documents before printing calls :meth:`KioskCore.ask_before_printing`:
+a scanned code is then only resolved (``DocumentsReady``), and printing waits for
+:meth:`KioskCore.print_confirmed`. A typed number + PIN always waits for it (``submit_pin``).
+At most one citizen's documents are held at a time; :meth:`KioskCore.cancel_pending` (back,
+home, idle timeout) forgets them and releases a claim, and a later answer for a session that
+ended is released instead of shown.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ import logging
 import queue
 import threading
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from devices.a4 import A4Printer
@@ -22,16 +31,34 @@ from devices.scanner import Scanner
 from devices.scanner.camera_scanner import CameraScanner
 from kiosk.config import KioskConfig
 from kiosk.errors import ConfigError, ServerRefused, ServerUnavailable
-from kiosk.events import EventListener, FeedbackDelivered, KioskEvent, PrintFailed, Ready
+from kiosk.events import (
+    DocumentsReady,
+    EventListener,
+    FeedbackDelivered,
+    KioskEvent,
+    PrintFailed,
+    Ready,
+)
 from kiosk.outbox import Outbox
-from kiosk.pickup import PickupPrinting
+from kiosk.pickup import PickupPrinting, shown_documents
 from kiosk.qr_pipeline import decode_frame
 from kiosk.remote_config import RemoteConfig
-from kiosk.server_client import ServerClient
+from kiosk.server_client import PrintJob, ServerClient
 
 log = logging.getLogger(__name__)
 
 APP_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class _Held:
+    """Documents shown to a citizen, waiting for "Print": a resolved code or a claimed job."""
+
+    code: str | None = None
+    job: PrintJob | None = None
+
+
+Job = Callable[[], None]
 
 
 class KioskCore:
@@ -40,7 +67,11 @@ class KioskCore:
     def __init__(self, config: KioskConfig) -> None:
         self.config = config
         self._listeners: list[EventListener] = []
-        self._jobs: queue.Queue[str | None] = queue.Queue(maxsize=1)
+        self._jobs: queue.Queue[Job | None] = queue.Queue()
+        self._confirm_first = False  # a face shows the documents and waits for "Print"
+        self._held_lock = threading.Lock()
+        self._held: _Held | None = None
+        self._session = 0  # bumped by cancel_pending: answers for an older session are dropped
         self._worker: threading.Thread | None = None
         self._busy = threading.Event()
         self._stopped = False
@@ -86,15 +117,94 @@ class KioskCore:
             except Exception:  # a broken face must not stop printing
                 log.exception("event listener failed on %s", event.kind)
 
+    def ask_before_printing(self) -> None:
+        """From now on a scanned code is shown (DocumentsReady) and printed only when confirmed."""
+        self._confirm_first = True
+
     def submit_code(self, code: str) -> None:
         """Handle a scanned or typed code; ignored while a job runs, so nothing prints twice."""
         if self._busy.is_set():
             log.info("code ignored: a print job is running")
             return
-        try:
-            self._jobs.put_nowait(code)
-        except queue.Full:
-            log.info("code ignored: another code is waiting")
+        if not self._jobs.empty():
+            log.info("code ignored: another job is waiting")
+            return
+        if self._confirm_first:
+            session = self._session
+            self._jobs.put(lambda: self._preview_code(code, session))
+        else:
+            self._jobs.put(lambda: self.pickup.run(code))
+
+    def submit_pin(self, registration_number: str, pin: str) -> None:
+        """Check a typed number + PIN by claiming; DocumentsReady or PinRefused follows."""
+        session = self._session
+        self._jobs.put(lambda: self._claim_by_pin(registration_number, pin, session))
+
+    def print_confirmed(self) -> bool:
+        """The citizen pressed "Print" for the documents shown; False if none are held."""
+        with self._held_lock:
+            held, self._held = self._held, None
+        if held is None:
+            log.info("print confirmed, but no documents are waiting")
+            return False
+        if held.job is not None:
+            job = held.job
+            self._jobs.put(lambda: self.pickup.print_claimed(job))
+        elif held.code is not None:
+            code = held.code
+            self._jobs.put(lambda: self.pickup.run(code))
+        return True
+
+    def cancel_pending(self) -> None:
+        """The citizen went back or left: forget what was shown, release a claim, end answers."""
+        with self._held_lock:
+            self._session += 1
+            held, self._held = self._held, None
+        if held is not None and held.job is not None:
+            job = held.job
+            self._jobs.put(lambda: self.pickup.release(job))
+
+    def _hold(self, held: _Held, session: int) -> bool:
+        """Keep ``held`` for the citizen of ``session``; False (and released) if they left."""
+        with self._held_lock:
+            current = session == self._session
+            if current:
+                dropped, self._held = self._held, held
+            else:
+                dropped = held
+        if dropped is not None and dropped.job is not None:
+            self.pickup.release(dropped.job)
+        return current
+
+    def _drop_held(self, session: int) -> None:
+        """A new scan or PIN takes the screen: what was shown before is no longer wanted."""
+        with self._held_lock:
+            dropped = self._held if session == self._session else None
+            if dropped is not None:
+                self._held = None
+        if dropped is not None and dropped.job is not None:
+            self.pickup.release(dropped.job)
+
+    def _preview_code(self, code: str, session: int) -> None:
+        self._drop_held(session)
+        found = self.pickup.preview(code)
+        if found is None:
+            return
+        canonical, documents = found
+        if self._hold(_Held(code=canonical), session):
+            self._emit(DocumentsReady(source="code", documents=documents))
+        else:
+            log.info("resolved code not shown: the citizen has left")
+
+    def _claim_by_pin(self, registration_number: str, pin: str, session: int) -> None:
+        self._drop_held(session)
+        job = self.pickup.claim_by_pin(registration_number, pin)
+        if job is None:
+            return
+        if self._hold(_Held(job=job), session):
+            self._emit(DocumentsReady(source="pin", documents=shown_documents(job.documents)))
+        else:
+            log.info("claimed job %s not shown: the citizen has left", job.id)
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -208,20 +318,28 @@ class KioskCore:
         self._greet_server()
         self._emit(Ready())
         while True:
-            code = self._jobs.get()
-            if code is None:
+            job = self._jobs.get()
+            if job is None:
+                self._release_held()
                 self._close_devices()
                 return
             self._busy.set()
             try:
                 with self._devices_in_use:
-                    self.pickup.run(code)
+                    job()
             except Exception:  # the kiosk must keep serving the next citizen
                 log.exception("print flow crashed")
                 self._emit(PrintFailed(reason="server", message="failed.server"))
             finally:
                 self._busy.clear()
             self._emit(Ready())
+
+    def _release_held(self) -> None:
+        """The kiosk stops: a claim nobody will print goes back to the server (via the outbox)."""
+        with self._held_lock:
+            held, self._held = self._held, None
+        if held is not None and held.job is not None:
+            self.pickup.release(held.job, "not printed: the kiosk stopped")
 
     def queue_feedback(self, kind: str, payload: dict[str, Any]) -> str:
         """Keep a complaint or survey in the durable outbox; returns its key (a fresh one)."""

@@ -92,3 +92,32 @@ class FeedbackDelivered(KioskEvent):
     key: str = ""  # the outbox key the screen got when it queued it
     ticket: str = ""
     kind: str = field(init=False, default="feedback_delivered")
+
+
+@dataclass(frozen=True)
+class DocumentsReady(KioskEvent):
+    """What a code or a registration number + PIN will print; nothing printed until confirmed.
+
+    ``source`` is ``code`` (a scanned code, nothing claimed yet) or ``pin`` (claimed: the
+    number + PIN can only be checked by claiming). Each document is a dict with ``doc_type``,
+    ``number`` (partly masked) and ``holder`` (masked by the server); the face lists them and
+    calls :meth:`KioskCore.print_confirmed` or :meth:`KioskCore.cancel_pending`.
+    """
+
+    source: str = ""
+    documents: list[dict[str, str]] = field(default_factory=list)
+    kind: str = field(init=False, default="documents_ready")
+
+
+@dataclass(frozen=True)
+class PinRefused(KioskEvent):
+    """A typed registration number + PIN was not accepted; ``message`` says why (i18n key).
+
+    Apart from :class:`Refused` because the face answers it where the citizen typed, not on
+    the scan screen. ``reason`` is the server's word (wrong_pin, pin_locked, ...).
+    """
+
+    reason: str = ""
+    message: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    kind: str = field(init=False, default="pin_refused")

@@ -4,6 +4,21 @@ The order is the promise: the server hears "printed" only after the A4 printer c
 document and the receipt printer took the receipt, and it hears it through the durable outbox,
 so a network cut after printing cannot lose it. Any failure is reported as failed, which
 releases the code for another try, and the citizen is told what happened.
+
+Before printing, a touchscreen shows what will print and waits for the citizen's "Print":
+
+- A scanned code is *resolved* (nothing claimed, nothing changes on the server); the claim is
+  made when the citizen confirms, so a citizen who walks away leaves no trace.
+- A registration number + PIN can only be checked by claiming: the server has no "resolve by
+  PIN", and one would be a second door for guessing PINs. So the kiosk claims first, shows the
+  claimed job's documents, and prints that same job on "Print". If the citizen goes back or
+  leaves instead, the claim is released at once through the normal "failed" report (stage
+  none, detail says nobody confirmed): the only release the API has, and it lets the citizen
+  try again at once, here or at another kiosk, instead of waiting for the lease to run out.
+  A wrong PIN is refused by the claim itself and counted by the server, which locks the
+  number after too many.
+
+The headless kiosk (no face to confirm on) still claims and prints a scanned code at once.
 """
 
 from __future__ import annotations
@@ -11,6 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from devices.a4 import A4Printer
 from devices.errors import DeviceError
@@ -20,6 +36,7 @@ from kiosk.errors import ServerRefused, ServerUnavailable
 from kiosk.events import (
     CodeAccepted,
     KioskEvent,
+    PinRefused,
     PrintDone,
     PrintFailed,
     PrintProgress,
@@ -27,15 +44,32 @@ from kiosk.events import (
 )
 from kiosk.i18n import t
 from kiosk.outbox import Outbox
-from kiosk.server_client import PrintJob, ServerClient
+from kiosk.server_client import JobDocument, PrintJob, ServerClient
 
 log = logging.getLogger(__name__)
 
 KNOWN_REFUSALS = {"unknown_code", "already_printed", "in_progress"}
+# What the server may answer to a number + PIN (server/pickup_pin.py, server/printing.py).
+PIN_REFUSALS = {"wrong_pin", "pin_locked", "too_many_attempts", "already_printed", "in_progress"}
+NOT_CONFIRMED = "not printed: the citizen did not confirm printing"
 
 
 def mask_number(number: str) -> str:
     return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:]
+
+
+def shown_documents(documents: list[JobDocument] | list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The documents as a screen may show them: type, number partly masked, holder masked."""
+    shown = []
+    for document in documents:
+        if isinstance(document, JobDocument):
+            doc_type, number, holder = document.doc_type, document.number, document.holder_masked
+        else:
+            doc_type = str(document.get("doc_type", ""))
+            number = str(document.get("number", ""))
+            holder = str(document.get("holder_masked", ""))
+        shown.append({"doc_type": doc_type, "number": mask_number(number), "holder": holder})
+    return shown
 
 
 def build_receipt(job: PrintJob, kiosk_name: str, now: datetime) -> Receipt:
@@ -83,17 +117,14 @@ class PickupPrinting:
         self.kiosk_name = kiosk_name
 
     def run(self, scanned: str) -> None:
+        """Claim and print a scanned code at once (headless, or after the citizen confirmed)."""
         code = parse_pickup_code(scanned)
         if code is None:
             log.info("scanned text is not a pickup code (%d characters)", len(scanned))
             self.emit(Refused(reason="not_a_code", message="refused.not_a_code"))
             return
         self.emit(CodeAccepted(masked_code=mask_code(code)))
-        try:
-            self.receipt.open()  # paper and cover are checked before anything is claimed
-        except DeviceError as exc:
-            log.error("receipt printer not ready before claim: %s", exc)
-            self.emit(PrintFailed(reason="receipt_printer", message="failed.receipt_printer"))
+        if not self._receipt_ready():
             return
         try:
             job = self.server.claim(code)
@@ -116,6 +147,110 @@ class PickupPrinting:
             len(job.documents),
         )
         self._print(job)
+
+    def preview(self, scanned: str) -> tuple[str, list[dict[str, str]]] | None:
+        """What a scanned code would print, claiming nothing: (code, documents), or None.
+
+        Refusals are told as for :meth:`run`; the receipt printer is checked too, so a citizen
+        is not asked to confirm a print that cannot start.
+        """
+        code = parse_pickup_code(scanned)
+        if code is None:
+            log.info("scanned text is not a pickup code (%d characters)", len(scanned))
+            self.emit(Refused(reason="not_a_code", message="refused.not_a_code"))
+            return None
+        self.emit(CodeAccepted(masked_code=mask_code(code)))
+        if not self._receipt_ready():
+            return None
+        try:
+            answer = self.server.resolve(code)
+        except ServerRefused as exc:
+            reason = exc.reason if exc.reason in KNOWN_REFUSALS else "unknown_code"
+            log.info("server refused code %s: %s", mask_code(code), exc.reason)
+            self.emit(Refused(reason=reason, message=f"refused.{reason}"))
+            return None
+        except ServerUnavailable as exc:
+            log.warning("server unreachable while resolving: %s", exc)
+            self.emit(Refused(reason="server_unreachable", message="refused.server_unreachable"))
+            return None
+        status = str(answer.get("status", ""))
+        documents = answer.get("documents")
+        log.info("code %s resolved: %s", mask_code(code), status)
+        if status == "printed":
+            params = {"printed_at": _readable_time(str(answer.get("printed_at") or ""))}
+            self.emit(
+                Refused(reason="already_printed", message="refused.already_printed", params=params)
+            )
+            return None
+        if status == "in_progress":
+            self.emit(Refused(reason="in_progress", message="refused.in_progress"))
+            return None
+        if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
+            documents = []
+        if status != "ready" or not documents:
+            self.emit(Refused(reason="unknown_code", message="refused.generic"))
+            return None
+        return code, shown_documents(documents)
+
+    def claim_by_pin(self, registration_number: str, pin: str) -> PrintJob | None:
+        """Claim the documents behind a typed number + PIN; None when refused (and told why)."""
+        if not self._receipt_ready():
+            return None
+        try:
+            job = self.server.claim_with_pin(registration_number, pin)
+        except ServerRefused as exc:
+            reason = exc.reason if exc.reason in PIN_REFUSALS else "generic"
+            log.info("server refused number %s + PIN: %s", mask_number(registration_number), exc)
+            params = _params(exc)
+            message = f"pickup.pin.refused.{reason}"
+            if reason == "wrong_pin" and "attempts_left" in params:
+                message = "pickup.pin.refused.wrong_pin_left"
+            elif reason == "pin_locked" and "until" not in params:
+                message = "pickup.pin.refused.pin_locked_wait"
+            self.emit(PinRefused(reason=reason, message=message, params=params))
+            return None
+        except ServerUnavailable as exc:
+            log.warning("server unreachable while claiming by PIN: %s", exc)
+            self.emit(
+                PinRefused(
+                    reason="server_unreachable", message="pickup.pin.refused.server_unreachable"
+                )
+            )
+            return None
+        log.info(
+            "claimed job %s by number + PIN, receipt %s, %d document(s)",
+            job.id,
+            job.receipt_number,
+            len(job.documents),
+        )
+        return job
+
+    def print_claimed(self, job: PrintJob) -> None:
+        """Print a job claimed earlier (number + PIN), once the citizen confirmed it."""
+        try:
+            self.receipt.open()  # the paper may have run out while the citizen read the list
+        except DeviceError as exc:
+            self._fail(job, "receipt", f"receipt printer not ready: {exc}", "receipt_printer")
+            return
+        self._print(job)
+
+    def release(self, job: PrintJob, detail: str = NOT_CONFIRMED) -> None:
+        """Give back a claim that will not be printed, so the code works again at once."""
+        log.info("releasing print job %s: %s", job.id, detail)
+        self.outbox.put(
+            "print_result",
+            f"print_result:{job.id}",
+            {"job_id": job.id, "outcome": "failed", "stage": None, "detail": detail},
+        )
+
+    def _receipt_ready(self) -> bool:
+        try:
+            self.receipt.open()  # paper and cover are checked before anything is claimed
+        except DeviceError as exc:
+            log.error("receipt printer not ready: %s", exc)
+            self.emit(PrintFailed(reason="receipt_printer", message="failed.receipt_printer"))
+            return False
+        return True
 
     def _print(self, job: PrintJob) -> None:
         total = 2 * len(job.documents) + 2
@@ -171,6 +306,25 @@ class PickupPrinting:
             {"job_id": job.id, "outcome": "failed", "stage": stage, "detail": detail},
         )
         self.emit(PrintFailed(reason=reason, message=f"failed.{reason}"))
+
+
+def _params(exc: ServerRefused) -> dict[str, str]:
+    """What a refusal's message may say: when it was printed, until when it is locked."""
+    params = {}
+    if "printed_at" in exc.extra:
+        params["printed_at"] = _readable_time(exc.extra["printed_at"])
+    if "locked_until" in exc.extra:
+        params["until"] = _clock_time(exc.extra["locked_until"])
+    if exc.extra.get("attempts_left", "").isdigit():
+        params["attempts_left"] = exc.extra["attempts_left"]
+    return params
+
+
+def _clock_time(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%H:%M")
+    except ValueError:
+        return iso
 
 
 def _readable_time(iso: str) -> str:
