@@ -49,6 +49,10 @@ def app(request, tmp_path, server, sim, display):
     )
     try:
         wait_until(lambda: list(shots.glob("01-attract*.png")), 60, what="the attract screen")
+        # The pointer enters the new window before the first touch: a click arriving together
+        # with the pointer's first move into the window is sometimes lost.
+        subprocess.run(["xdotool", "mousemove", "640", "450"], env=env, check=True)
+        time.sleep(0.3)
         yield {"env": env, "shots": shots, "log": tmp_path / "kiosk" / "logs" / "kiosk.log"}
     finally:
         proc.terminate()
@@ -88,24 +92,36 @@ def test_a_citizen_goes_from_attract_to_scan_to_printing_to_done(server, sim, ap
     shot(shots, "*-language.png", 20)
     tap(app["env"], 490, 330)  # Bahasa Indonesia
     menu = shot(shots, "*-menu.png", 20)
-    assert "Cetak dokumen" in screen_words(menu)
-    tap(app["env"], 640, 450)  # the print tile
+    assert "Dokumen yang sudah jadi" in screen_words(menu)
+    tap(app["env"], 230, 330)  # the print tile, the first of the menu
     shot(shots, "*-scan.png", 20)
 
     sim.scanner.scan("ADMP:" + server.codes[KK_NUMBER])
+    shot(shots, "*-pickup_documents.png", 30)  # what will print, before anything prints
+    assert sim.printer.receipts == []
+    tap(app["env"], 1042, 385)  # Cetak
     done = shot(shots, "*-done.png", 120)
 
     names = [p.stem for p in sorted(shots.glob("*.png"), key=lambda p: int(p.stem[:2]))]
     screens = [re.sub(r"^\d+-", "", n).split("-")[0] for n in names]
     order = [s for i, s in enumerate(screens) if i == 0 or s != screens[i - 1]]
-    assert order[:6] == ["attract", "language", "menu", "scan", "printing", "done"], names
-
-    transitions = re.findall(r"screen -> (\w+)", app["log"].read_text())
-    assert [s for i, s in enumerate(transitions) if i == 0 or s != transitions[i - 1]][:6] == [
+    assert order[:7] == [
         "attract",
         "language",
         "menu",
         "scan",
+        "pickup_documents",
+        "printing",
+        "done",
+    ], names
+
+    transitions = re.findall(r"screen -> (\w+)", app["log"].read_text())
+    assert [s for i, s in enumerate(transitions) if i == 0 or s != transitions[i - 1]][:7] == [
+        "attract",
+        "language",
+        "menu",
+        "scan",
+        "pickup_documents",
         "printing",
         "done",
     ]
