@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
@@ -92,15 +93,16 @@ class Layer(_Hideable, BoxLayout):
 class LayerScroll(_Hideable, ScrollView):
     """A scrolling part of a screen, shown or hidden as a whole, with a thick visible bar.
 
-    ``overflows`` says whether there is more than fits, so the screen can say "slide up".
+    ``more_below`` says whether part of the content is still hidden below, so the screen can
+    say "slide up".
     """
 
     shown = BooleanProperty(True)
-    overflows = BooleanProperty(False)
+    more_below = BooleanProperty(False)
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.bind(height=self._measure)
+        self.bind(height=self._measure, scroll_y=self._measure)
 
     def add_widget(self, widget, *args, **kwargs):
         super().add_widget(widget, *args, **kwargs)
@@ -109,7 +111,8 @@ class LayerScroll(_Hideable, ScrollView):
 
     def _measure(self, *args) -> None:
         content = self.children[0] if self.children else None
-        self.overflows = content is not None and content.height > self.height + 1
+        hidden = 0.0 if content is None else (content.height - self.height) * self.scroll_y
+        self.more_below = hidden > dp(12)
 
 
 class MoreBelow(KLabel):

@@ -109,10 +109,8 @@ class LocationsScreen(BaseScreen):
     def _set_state(self, state: str) -> None:
         self.state = state
         self.fill()
+        self.ids.scroll.scroll_y = 1
         self.content_changed()
-
-    def on_locations(self, *args) -> None:
-        self.fill()
 
     def fill(self, *args) -> None:
         """(Re)build the cards in the current language."""
@@ -135,7 +133,6 @@ class LocationsScreen(BaseScreen):
                 grid.add_widget(Factory.DaysLabel(text=days))
                 grid.add_widget(HoursLabel(text=hours))
             cards.add_widget(card)
-        self.ids.scroll.scroll_y = 1
 
 
 class HoursLabel(KLabel):

@@ -114,6 +114,8 @@ class RequirementsScreen(BaseScreen):
         if state == "detail":
             self.variant = "detail-" + str(self.service.get("code", ""))
         self.fill()
+        self.ids.tiles_scroll.scroll_y = 1  # a new list or service starts at its top
+        self.ids.detail_scroll.scroll_y = 1
         self.content_changed()
 
     # --- building the lists in the current language -------------------------------------------
@@ -133,8 +135,6 @@ class RequirementsScreen(BaseScreen):
                 papers.add_widget(
                     PaperRow(text=name_in(paper, lang), required=bool(paper.get("required")))
                 )
-        self.ids.tiles_scroll.scroll_y = 1
-        self.ids.detail_scroll.scroll_y = 1
 
     @staticmethod
     def service_name(service: dict[str, Any], lang: str) -> str:

@@ -18,8 +18,8 @@ MESSAGES = {
         "en": "Looking up application {ticket}...",
     },
     "status.incomplete.title": {
-        "id": "Nomor tiket belum lengkap",
-        "en": "The ticket number is not complete",
+        "id": "Nomor tiket belum lengkap atau keliru",
+        "en": "The ticket number is incomplete or mistyped",
     },
     "status.incomplete.body": {
         "id": "Nomor tiket terdiri dari ADM, dua kelompok empat angka, dan empat huruf atau "
