@@ -138,6 +138,8 @@ class PickupPinScreen(BaseScreen):
     # --- typing ---------------------------------------------------------------------------
     def choose(self, field: str) -> None:
         """Make ``field`` (number | pin) the one the keypad types into."""
+        if self.state != "entry":  # hidden or waiting: the rows are not for typing now
+            return
         self.field = field
         pad = self.ids.pad
         pad.max_length = REGISTRATION_DIGITS if field == "number" else PIN_DIGITS
@@ -145,6 +147,9 @@ class PickupPinScreen(BaseScreen):
         self.content_changed()
 
     def _typed(self, pad, value: str) -> None:
+        if self.state != "entry":  # the server is being asked, or the keypad is hidden
+            pad.value = self.number if self.field == "number" else self.pin
+            return
         digits = "".join(c for c in value if c.isdigit())
         if self.field == "number":
             before = len(self.number)

@@ -109,6 +109,10 @@ MESSAGES = {
         "id": "Tekan satu kali saja, lalu tunggu.",
         "en": "Press once, then wait.",
     },
+    "pickup.documents.scroll": {
+        "id": "Ada dokumen lain di bawah: geser daftar ke atas untuk melihatnya.",
+        "en": "More documents below: slide the list up to see them.",
+    },
     "pickup.documents.starting": {"id": "Mulai mencetak...", "en": "Starting to print..."},
     # document types the first screens did not name yet (services.toml [document_types])
     "doc.AKTA_PERKAWINAN": {"id": "Akta Perkawinan", "en": "Marriage Certificate"},
