@@ -40,6 +40,7 @@ KEY_PITCH_Y = 80
 KEYS_LEFT, KEYS_RIGHT, KEY_GAP = 40, 1240, 8
 CHECK_BUTTON = (1120, 207)  # "Periksa" beside the typed ticket
 TICKET_FIELD = (48, 170, 712, 245)  # inside the frame of the typed ticket
+PRINT_BUTTON = (1014, 372)  # beside "documents ready to print" on the status screen
 
 
 # --- the server side: an application to look up, another location ------------------------------
@@ -296,6 +297,10 @@ def test_documents_ready_to_print_are_told_in_english(server, app):
     assert "Documents ready to print" in words
     assert "Birth certificate" in words
     assert "Print my documents" in words
+
+    seen = last_number(shots)
+    tap(env, *PRINT_BUTTON)  # straight on to printing: the citizen has the code at hand
+    newest(shots, "*-scan*.png", after=seen)
 
 
 # --- kiosk locations ---------------------------------------------------------------------------
