@@ -13,7 +13,6 @@ from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.screenmanager import FadeTransition, ScreenManager
 
-from devices.io_guard import forbid_io_on_this_thread
 from kiosk.events import (
     CodeAccepted,
     KioskEvent,
@@ -24,6 +23,7 @@ from kiosk.events import (
     Refused,
 )
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from kiosk.ui_thread import this_is_the_ui_thread
 from screens.base import WHITE, BaseScreen, countdown_seconds
 from screens.registry import load_screens
 
@@ -108,7 +108,7 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         # From here on, a blocking device or server call on this thread is a bug (io_guard).
-        forbid_io_on_this_thread()
+        this_is_the_ui_thread()
 
         Window.bind(on_keyboard=self._on_keyboard)
         self._tick_event = Clock.schedule_interval(self._tick, 0.25)

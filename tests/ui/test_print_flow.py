@@ -153,6 +153,7 @@ def test_number_and_pin_show_the_documents_then_print_the_kk_and_a_receipt(
     server, sim, app, tmp_path
 ):
     shots, env = app["shots"], app["env"]
+    sim.printer.set_baud(2400)  # a serial receipt printer: the printing screen stays a while
     registration, pin = server.pins[KK_NUMBER]
     scan = open_scan_screen(app, "id")
     assert "Ketik nomor registrasi dan PIN" in screen_words(scan)
