@@ -19,10 +19,14 @@ long before the next heartbeat. Latency is counted from the moment the request w
 server (or generator) falling behind shows up in the figures instead of slowing the offered rate.
 
 The target run offers the heartbeats of 20,000 kiosks (667 per second) to the same server. The
-step run raises the offered heartbeat rate until p99 passes 100 ms (or requests fail, or the
-server stops keeping up), giving the highest rate that met it. The closed-loop runs keep 16
-keep-alive connections busy back to back: the most the server does per second, whatever the
-latency.
+closed-loop runs keep 4 or 16 keep-alive connections busy back to back: the most the server does
+per second, whatever the latency. The step run then raises the offered heartbeat rate until p99
+passes 100 ms or a request fails, giving the highest rate that met the target.
+
+After every run the bench waits until the server is idle and answers again. An overloaded ADM
+server can stall (every thread of its pool waiting for a database connection or the SQLite
+write lock that a request waiting for a thread holds): the run is then marked "stalled", and
+the server killed and started again.
 
 Every run also measures, with the same generator and the same uvicorn settings, a bare FastAPI
 app of this file (``GET /ping`` answered by an ``async def``, and ``POST /ping`` parsing the
@@ -30,12 +34,13 @@ heartbeat body in a plain ``def``, like the server's routes, which run in the th
 a null server (a few lines of asyncio that answer every request with the same bytes), which is
 the ceiling of the generator itself.
 
-CPU columns come from /proc: the server process, the PostgreSQL backends of the bench database,
-and this generator, per completed request.
+CPU columns come from /proc: the server process, PostgreSQL (the bench database's backends, its
+own processes, and backends that ended), and this generator, per completed request.
 
-Run: ``.venv/bin/python bench/server_load.py`` (about 8 minutes on the project's 2-core machine);
-``--quick`` for a smoke run of under a minute; ``--profile DIR`` adds a py-spy profile of the
-server during a target-rate run (needs ``.venv/bin/pip install py-spy`` and root or ptrace rights).
+Run: ``.venv/bin/python bench/server_load.py`` (about 8.5 minutes on the project's 2-core
+machine); ``--quick`` for a smoke run of about a minute; ``--profile DIR`` adds a py-spy profile
+of the server while 4 connections keep it busy (needs ``.venv/bin/pip install py-spy`` and root
+or ptrace rights). Figures and their reading: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -945,7 +950,8 @@ async def run_baselines(report: Report, plan: Plan, work: Path, quick: bool) -> 
             best = await step_run(report, meter, "null server", null.port, job, rates, plan)
             report.notes.append(
                 f"null server: the generator opened a connection for each request at up to "
-                f"{best}/s with p99 < 100 ms (the ceiling of this generator for open loops)"
+                f"{best or 'none'}/s with p99 < 100 ms (the ceiling of this generator for open "
+                f"loops; steps {rates[0]}-{rates[-1]}/s)"
             )
     finally:
         null.stop()
