@@ -13,6 +13,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.api.admission import AdmissionLimit
 from server.api.errors import ApiError, http_error
 from server.api.kiosk_auth import BODY_DIGEST
 from server.api.openapi import install as install_openapi
@@ -93,7 +94,7 @@ class LimitBody:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the schema is migrated to the newest version before serving."""
     settings = settings or Settings()
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, settings.max_concurrent_requests)
     migrate(engine)
     app = FastAPI(title="ADM central server", version="0.1.0")
     install_openapi(app)  # every operation's errors, auth and media types in /openapi.json
@@ -106,6 +107,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         LimitBody,
         max_bytes=settings.max_request_bytes,
         upload_bytes=settings.max_upload_request_bytes,
+    )
+    # Added last, so outermost: a request waiting for a slot holds no thread, connection or lock.
+    app.add_middleware(
+        AdmissionLimit,
+        limit=settings.max_concurrent_requests,
+        wait_seconds=settings.admission_wait_seconds,
     )
 
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -19,14 +19,17 @@ MIGRATION_LOCK = 0x41444D  # "ADM": the PostgreSQL advisory lock held while migr
 SQLITE_BUSY_SECONDS = 30
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 5) -> Engine:
     """Create the engine; SQLite gets WAL, foreign keys and a busy timeout for several processes."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        file_based = bool(path) and path != ":memory:"  # in memory: one connection, no pool
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}
+            url,
+            connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
+            **({"pool_size": pool_size} if file_based else {}),
         )
 
         @event.listens_for(engine, "connect")
@@ -40,7 +43,9 @@ def make_engine(url: str) -> Engine:
         return engine
     # PostgreSQL (or another server): a pooled connection may have been closed by the server
     # (restart, failover, idle timeout) while it waited; pre-ping replaces it before use.
-    return create_engine(_with_driver(url), pool_pre_ping=True)
+    # As many connections as requests admitted at once (server/api/admission.py), kept open:
+    # overflow connections would each be a new backend with password authentication.
+    return create_engine(_with_driver(url), pool_pre_ping=True, pool_size=pool_size)
 
 
 def _journal_mode_wal(cur: sqlite3.Cursor) -> None:

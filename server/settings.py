@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     pickup_code_days: int = 30
     claim_lease_seconds: int = 600
     kiosk_heartbeat_seconds: int = 30  # handed to kiosks in their configuration
+    # At most this many requests inside the app at once (server/api/admission.py); the database
+    # pool holds as many connections. Others wait up to admission_wait_seconds, then get 503.
+    max_concurrent_requests: int = 16
+    admission_wait_seconds: float = 10.0
     max_request_bytes: int = 1_000_000
     max_upload_request_bytes: int = 11_000_000  # an application with its photographed papers
 

@@ -111,7 +111,8 @@ DESCRIPTIONS = {
     "or a refusal of a well-formed request with its own reason",
     423: "Locked for a while (see the reason and locked_until)",
     429: "Too many attempts; try again later",
-    503: "Could not be done right now; send the same request again",
+    503: "Could not be done right now (reason busy: the server is at its limit, see "
+    "Retry-After); send the same request again",
 }
 
 KIOSK_SECURITY = {
@@ -157,7 +158,8 @@ def signed_by_kiosk(route: Any) -> bool:
 def error_statuses(route: Any, method: str, authenticated: bool) -> set[int]:
     """Every error status the route can answer (except 500, which is a bug)."""
     dependants = list(_dependants(route.dependant))
-    statuses = set(ROUTE_ERRORS.get(f"{method} {route.path_format}", ()))
+    # 503 "busy" from the admission limit (server/api/admission.py) can answer any request.
+    statuses = {503, *ROUTE_ERRORS.get(f"{method} {route.path_format}", ())}
     if authenticated:
         statuses |= {401, 403}
     if any(d.path_params or d.query_params or d.header_params for d in dependants):
