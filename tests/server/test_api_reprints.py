@@ -5,14 +5,12 @@ Each test runs on SQLite and on PostgreSQL (see conftest.py).
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import re
 from datetime import datetime
 
 import pytest
-from PIL import Image
+from sample_bodies import birth_application
 from sqlalchemy import func, select
 
 from server.models import AuditEntry, Document, PickupCode
@@ -185,32 +183,9 @@ def test_only_an_officer_approves_a_reprint(server):
 # --- documents of an application: the citizen is told -------------------------------------------
 
 
-def _paper(requirement: str) -> dict:
-    out = io.BytesIO()
-    Image.new("RGB", (16, 16), "white").save(out, "PNG")
-    data = base64.b64encode(out.getvalue()).decode()
-    return {"requirement": requirement, "content_type": "image/png", "data": data}
-
-
 def issued_birth_certificate(server) -> tuple[str, str]:
     """An akta kelahiran applied for at the kiosk with a phone, issued: (ticket, pickup code)."""
-    body = {
-        "service": "akta_kelahiran",
-        "applicant_nik": "7307051405800003",
-        "applicant_phone": "0812-4455-6677",
-        "fields": {
-            "nama_anak": "Andi Nurul Baso",
-            "jenis_kelamin": "P",
-            "tempat_lahir": "Sinjai",
-            "tanggal_lahir": "2026-11-01",
-            "nama_ayah": "Andi Baso Rahman",
-            "nama_ibu": "Hasnawati",
-            "nomor_kk": "7307051203150001",
-        },
-        "papers": [
-            _paper(code) for code in ("surat_keterangan_lahir", "ktp_ayah", "ktp_ibu", "kk_lama")
-        ],
-    }
+    body = birth_application()
     headers = {**server.kiosk_headers(), "Idempotency-Key": "outbox-a001"}
     response = server.client.post("/api/v1/kiosk/applications", json=body, headers=headers)
     assert response.status_code == 201, response.text

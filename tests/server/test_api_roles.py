@@ -6,11 +6,8 @@ that account's token. ADM_STAFF_TOKEN is only a bootstrap admin for a fresh inst
 
 from __future__ import annotations
 
-import base64
-import io
-
 import pytest
-from PIL import Image
+from sample_bodies import birth_application
 from sqlalchemy import select
 
 from server.codes import hash_secret
@@ -57,32 +54,9 @@ ROLE_TABLE = [
 ]
 
 
-def png() -> str:
-    out = io.BytesIO()
-    Image.new("RGB", (16, 16), "white").save(out, "PNG")
-    return base64.b64encode(out.getvalue()).decode()
-
-
 def submitted(server) -> str:
     """A birth certificate application from the demo kiosk; its ticket."""
-    body = {
-        "service": "akta_kelahiran",
-        "applicant_nik": "7307051405800003",
-        "applicant_phone": "0812-4455-6677",
-        "fields": {
-            "nama_anak": "Andi Nurul Baso",
-            "jenis_kelamin": "P",
-            "tempat_lahir": "Sinjai",
-            "tanggal_lahir": "2026-11-01",
-            "nama_ayah": "Andi Baso Rahman",
-            "nama_ibu": "Hasnawati",
-            "nomor_kk": "7307051203150001",
-        },
-        "papers": [
-            {"requirement": code, "content_type": "image/png", "data": png()}
-            for code in ("surat_keterangan_lahir", "ktp_ayah", "ktp_ibu", "kk_lama")
-        ],
-    }
+    body = birth_application()
     headers = {**server.kiosk_headers(), "Idempotency-Key": "outbox-roles-0001"}
     response = server.client.post("/api/v1/kiosk/applications", json=body, headers=headers)
     assert response.status_code == 201, response.text

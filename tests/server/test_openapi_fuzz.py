@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from base64 import b64encode
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +32,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
+from sample_bodies import birth_application
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -58,25 +58,7 @@ CHECKS = [
 ]
 IDEMPOTENCY = "idempotency-key"  # a retry with the key must be documented too
 EXAMPLES = 10  # generated per operation, besides the examples and coverage phases' own
-PNG = b64encode(b"\x89PNG\r\n\x1a\n" + b"a photographed paper").decode()
-BIRTH = {  # an akta kelahiran application by the father of the first demo family
-    "service": "akta_kelahiran",
-    "applicant_nik": "7307051405800003",
-    "applicant_phone": "0812-4455-6677",
-    "fields": {
-        "nama_anak": "Andi Nurul Baso",
-        "jenis_kelamin": "P",
-        "tempat_lahir": "Sinjai",
-        "tanggal_lahir": "2026-11-01",
-        "nama_ayah": "Andi Baso Rahman",
-        "nama_ibu": "Hasnawati",
-        "nomor_kk": "7307051203150001",
-    },
-    "papers": [
-        {"requirement": code, "content_type": "image/png", "data": PNG}
-        for code in ("surat_keterangan_lahir", "ktp_ayah", "ktp_ibu", "kk_lama")
-    ],
-}
+BIRTH = birth_application()
 
 
 class SignForRequests(requests.auth.AuthBase):

@@ -8,8 +8,6 @@ a real server with demo data, and reads the words on the screen back with OCR.
 
 from __future__ import annotations
 
-import base64
-import io
 import subprocess
 import time
 import uuid
@@ -19,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from PIL import Image
+from sample_bodies import birth_application
 from support import STAFF_TOKEN, wait_until
 
 # the app and display fixtures of the first UI tests, so every UI test starts the app the same way
@@ -29,7 +28,6 @@ from kiosk.request_signing import KioskAuth
 pytestmark = pytest.mark.ui
 
 FATHER = "7307051405800003"  # head of the first demo family
-BIRTH_PAPERS = ("surat_keterangan_lahir", "ktp_ayah", "ktp_ibu", "kk_lama")
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 
 # The on-screen keyboard of the status screen (screens/status.kv, screens/keys.py), in pixels
@@ -46,33 +44,10 @@ PRINT_BUTTON = (1014, 372)  # beside "documents ready to print" on the status sc
 # --- the server side: an application to look up, another location ------------------------------
 
 
-def png_b64() -> str:
-    out = io.BytesIO()
-    Image.new("RGB", (16, 16), "white").save(out, "PNG")
-    return base64.b64encode(out.getvalue()).decode()
-
-
 def apply_for_birth_certificate(server) -> str:
     """A "3 in 1" application sent as the demo kiosk sends it; its ticket."""
     credential = Path(server.credential_file).read_text().strip()
-    body = {
-        "service": "akta_kelahiran",
-        "applicant_nik": FATHER,
-        "applicant_phone": "0812-4455-6677",
-        "fields": {
-            "nama_anak": "Andi Nurul Baso",
-            "jenis_kelamin": "P",
-            "tempat_lahir": "Sinjai",
-            "tanggal_lahir": "2026-11-01",
-            "nama_ayah": "Andi Baso Rahman",
-            "nama_ibu": "Hasnawati",
-            "nomor_kk": "7307051203150001",
-        },
-        "papers": [
-            {"requirement": code, "content_type": "image/png", "data": png_b64()}
-            for code in BIRTH_PAPERS
-        ],
-    }
+    body = birth_application(applicant_nik=FATHER)
     response = requests.post(
         server.url + "/api/v1/kiosk/applications",
         json=body,
