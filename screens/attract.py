@@ -24,6 +24,9 @@ class AttractScreen(BaseScreen):
     DRIFT_Y_DP = 22
     DRIFT_SECONDS = 24.0
 
+    def idle_limit(self) -> float | None:
+        return None  # it is where an idle kiosk waits
+
     def __init__(self, **kw):
         super().__init__(**kw)
         self.show_home = False

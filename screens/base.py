@@ -367,8 +367,13 @@ class BaseScreen(Screen):
         return App.get_running_app()
 
     def idle_limit(self) -> float | None:
-        """Seconds without a touch before going back to the attract screen; None = never."""
-        return None
+        """Seconds without a touch before going back to the attract screen; None = never.
+
+        Every screen a citizen works on times out after the kiosk's idle timeout; a screen that
+        must not (the attract screen, printing in progress) overrides this.
+        """
+        app = self.app
+        return float(app.idle_timeout) if app is not None else None
 
     def on_enter(self, *args):
         app = self.app

@@ -71,14 +71,8 @@ def _screen(screen: BaseScreen, name: str):
     return screen.manager.get_screen(name)
 
 
-class _Step(BaseScreen):
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
-
 @kiosk_screen("complaint")
-class ComplaintScreen(_Step):
+class ComplaintScreen(BaseScreen):
     """The category, as five big tiles."""
 
     category = StringProperty("")
@@ -92,7 +86,7 @@ class ComplaintScreen(_Step):
 
 
 @kiosk_screen("complaint_text")
-class ComplaintTextScreen(_Step):
+class ComplaintTextScreen(BaseScreen):
     """The complaint typed on our keyboard, with its length against the server's limit."""
 
     back_to = "complaint"
@@ -148,7 +142,7 @@ class ComplaintTextScreen(_Step):
 
 
 @kiosk_screen("complaint_phone")
-class ComplaintPhoneScreen(_Step):
+class ComplaintPhoneScreen(BaseScreen):
     """An optional mobile number on our keypad, checked as the server checks it."""
 
     back_to = "complaint_text"
@@ -182,7 +176,7 @@ class ComplaintPhoneScreen(_Step):
 
 
 @kiosk_screen("complaint_review")
-class ComplaintReviewScreen(_Step):
+class ComplaintReviewScreen(BaseScreen):
     """Everything the citizen gave, each with a Change button, then Send."""
 
     back_to = "complaint_phone"

@@ -4,6 +4,8 @@
   timeouts, but the UI worker may be busy with another call: the citizen must never look at a
   spinner for ever. Whatever comes first, the answer or the deadline, is shown; a later answer
   to a question nobody waits for any more is dropped.
+- :class:`ListFromServer`: a screen that fetches a list on entry, shows it in the citizen's
+  language (again at every language switch), and offers a retry when the server is away.
 - :class:`Layer` and :class:`LayerScroll`: parts of a screen shown one at a time in the same
   place. A hidden one is invisible and lets touches through (a disabled Kivy widget would
   swallow every touch on its area, so the layer underneath could not be used).
@@ -21,7 +23,7 @@ from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 
-from screens.base import KLabel, load_kv
+from screens.base import BaseScreen, KLabel, load_kv
 from screens.tasks import in_background
 
 log = logging.getLogger("screens")
@@ -113,6 +115,43 @@ class LayerScroll(_Hideable, ScrollView):
         content = self.children[0] if self.children else None
         hidden = 0.0 if content is None else (content.height - self.height) * self.scroll_y
         self.more_below = hidden > dp(12)
+
+
+class ListFromServer(BaseScreen):
+    """Base of the locations and requirements screens; ``state`` "list" is the plain one.
+
+    A subclass defines ``load()`` (ask the server through ``self._fetch``) and ``fill()`` (show
+    what it has, in the current language).
+    """
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._fetch = Fetch()
+        self._follows_language = False
+
+    def load(self) -> None:
+        """Ask the server for the list (a subclass's own)."""
+
+    def fill(self, *args: Any) -> None:
+        """Show what was fetched in the current language (a subclass's own)."""
+
+    def on_state(self, instance: Any, value: str) -> None:
+        self.variant = "" if value == "list" else value
+
+    def on_pre_enter(self, *args: Any) -> None:
+        app = self.app
+        if app is not None and not self._follows_language:
+            app.bind(language=self.fill)
+            self._follows_language = True
+        self.load()
+
+    def on_leave(self, *args: Any) -> None:
+        self._fetch.cancel()
+        super().on_leave(*args)
+
+    def retry(self) -> None:
+        if self.state == "unavailable":
+            self.load()
 
 
 class MoreBelow(KLabel):

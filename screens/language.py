@@ -10,10 +10,6 @@ from screens.registry import kiosk_screen
 class LanguageScreen(BaseScreen):
     back_to = "attract"
 
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
     def choose(self, language: str) -> None:
         app = self.app
         if app is not None:

@@ -14,8 +14,8 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.info_text import hours_rows, nearest_first, state_text
-from screens.base import BaseScreen, KLabel, load_kv
-from screens.info_common import Fetch
+from screens.base import KLabel, load_kv
+from screens.info_common import ListFromServer
 from screens.registry import MenuEntry, kiosk_screen, menu_entry
 
 
@@ -30,44 +30,17 @@ class LocationCard(BoxLayout):
 
 
 @kiosk_screen("locations")
-class LocationsScreen(BaseScreen):
+class LocationsScreen(ListFromServer):
     """``state``: ``loading``, ``list``, ``empty`` or ``unavailable``."""
 
     state = StringProperty("loading")
     locations = ListProperty([])
-
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        self._fetch = Fetch()
-        self._follows_language = False
-
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
-    def on_state(self, instance, value):
-        self.variant = "" if value == "list" else value
-
-    def on_pre_enter(self, *args):
-        app = self.app
-        if app is not None and not self._follows_language:
-            app.bind(language=self.fill)
-            self._follows_language = True
-        self.load()
-
-    def on_leave(self, *args):
-        self._fetch.cancel()
-        super().on_leave(*args)
 
     def reset(self) -> None:
         self._fetch.cancel()
         self.locations = []
         self.ids.cards.clear_widgets()
         self.state = "loading"
-
-    def retry(self) -> None:
-        if self.state == "unavailable":
-            self.load()
 
     def load(self) -> None:
         app = self.app

@@ -21,10 +21,6 @@ class MenuScreen(BaseScreen):
     entries = ListProperty([])  # the MenuEntry tiles shown, in order
     back_to = "language"
 
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
     def on_pre_enter(self, *args):
         app = self.app
         self.entries = menu_for(app.core) if app is not None else []

@@ -49,10 +49,6 @@ class PickupDocumentsScreen(BaseScreen):
     def back_to(self) -> str:  # type: ignore[override]
         return "pickup_pin" if self.source == "pin" else "scan"
 
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
     def on_documents(self, instance, documents) -> None:
         cards = self.ids.cards
         cards.clear_widgets()

@@ -104,10 +104,6 @@ class PickupPinScreen(BaseScreen):
     def is_complete(number: str, pin: str) -> bool:
         return len(number) == REGISTRATION_DIGITS and len(pin) == PIN_DIGITS
 
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
     def on_kv_post(self, base_widget):
         self.ids.pad.bind(value=self._typed)
 

@@ -20,6 +20,9 @@ class PrintingScreen(BaseScreen):
     document = StringProperty("")
     progress = NumericProperty(0.0)  # 0..1, animated
 
+    def idle_limit(self) -> float | None:
+        return None
+
     def __init__(self, **kw):
         super().__init__(**kw)
         self.show_home = False

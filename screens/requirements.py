@@ -13,8 +13,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.info_text import name_in, offered_here
-from screens.base import BaseScreen, load_kv
-from screens.info_common import Fetch
+from screens.base import load_kv
+from screens.info_common import ListFromServer
 from screens.registry import MenuEntry, kiosk_screen, menu_entry
 
 
@@ -32,35 +32,12 @@ class PaperRow(BoxLayout):
 
 
 @kiosk_screen("requirements")
-class RequirementsScreen(BaseScreen):
+class RequirementsScreen(ListFromServer):
     """``state``: ``loading``, ``list``, ``detail``, ``empty`` or ``unavailable``."""
 
     state = StringProperty("loading")
     services = ListProperty([])
     service = DictProperty({})  # the one chosen, in ``detail``
-
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        self._fetch = Fetch()
-        self._follows_language = False
-
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
-    def on_state(self, instance, value):
-        self.variant = "" if value == "list" else value
-
-    def on_pre_enter(self, *args):
-        app = self.app
-        if app is not None and not self._follows_language:
-            app.bind(language=self.fill)
-            self._follows_language = True
-        self.load()
-
-    def on_leave(self, *args):
-        self._fetch.cancel()
-        super().on_leave(*args)
 
     def reset(self) -> None:
         self._fetch.cancel()
@@ -68,10 +45,6 @@ class RequirementsScreen(BaseScreen):
         self.service = {}
         self.state = "loading"
         self.fill()
-
-    def retry(self) -> None:
-        if self.state == "unavailable":
-            self.load()
 
     def load(self) -> None:
         app = self.app

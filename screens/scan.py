@@ -16,10 +16,6 @@ class ScanScreen(BaseScreen):
     message_key = StringProperty("")
     masked_code = StringProperty("")
 
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
     def on_state(self, instance, value):
         self.variant = "" if value == "idle" else value
 

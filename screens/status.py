@@ -48,10 +48,6 @@ class StatusScreen(BaseScreen):
         self._fetch = Fetch()
         self._follows_language = False
 
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
     def on_kv_post(self, base_widget):
         self.ids.keyboard.max_length = MAX_TYPED
 

@@ -146,10 +146,6 @@ class SurveyScreen(BaseScreen):
         self.survey.service = service or PRINT_SERVICE
         self.rating = 0
 
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
     def on_pre_enter(self, *args):
         if self.survey.sent:  # a new survey after one was sent in the same session
             self.start(PRINT_SERVICE)
@@ -180,10 +176,6 @@ class SurveyMoreScreen(BaseScreen):
     back_to = "survey"
     rating = NumericProperty(0)
 
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
-
     def on_pre_enter(self, *args):
         self.rating = _answers(self).rating
 
@@ -205,10 +197,6 @@ class SurveyQuestionScreen(BaseScreen):
     question = StringProperty(QUESTIONS[0])
     chosen = NumericProperty(0)
     total = len(QUESTIONS)
-
-    def idle_limit(self) -> float | None:
-        app = self.app
-        return float(app.idle_timeout) if app is not None else None
 
     def ask(self, index: int) -> None:
         self.index = index
