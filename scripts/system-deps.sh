@@ -15,6 +15,7 @@ packages=(
   libgl1 libgl1-mesa-dri libegl1 libmtdev1  # OpenGL (llvmpipe) and touch input for Kivy
   fonts-dejavu-core       # embedded fonts of the issued PDF documents
   postgresql              # the server's tests run on PostgreSQL as well as SQLite
+  chromium                # console browser tests: Playwright drives this one, never a download
 )
 
 missing=()

@@ -1,0 +1,24 @@
+"""The harness itself: the system Chromium reaches the real server process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import requests
+
+
+def test_system_chromium_reads_what_the_server_process_serves(page, server):
+    response = page.goto(server.url + "/api/v1/public/signing-keys")
+
+    assert response is not None and response.status == 200
+    shown = json.loads(page.inner_text("body"))
+    assert shown == requests.get(server.url + "/api/v1/public/signing-keys", timeout=10).json()
+
+
+def test_the_browser_is_the_system_chromium(browser, chromium_path):
+    installed = subprocess.run(
+        [chromium_path, "--version"], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
+
+    assert browser.version in installed  # "Chromium 156.0.8078.79 built on Debian ..."
