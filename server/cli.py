@@ -60,7 +60,7 @@ def cmd_init_db(settings: Settings, _args: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from server.db import make_engine, migrate, session_factory, transaction
-    from server.demo import DEMO_STAFF, load_demo, write_staff_tokens
+    from server.demo import DEMO_STAFF, load_demo, write_console_passwords, write_staff_tokens
     from server.signing import Signer
 
     engine = make_engine(settings.effective_database_url)
@@ -68,6 +68,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     with transaction(session_factory(engine)) as session:
         demo = load_demo(session, Signer(settings.keys_dir), settings)
     tokens_file = write_staff_tokens(settings, demo.staff_tokens)
+    passwords_file = write_console_passwords(settings, demo.console_passwords)
     if args.credential_out:
         _write_private(Path(args.credential_out), demo.kiosk_credential + "\n")
     if args.codes_out:
@@ -82,6 +83,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     accounts = ", ".join(f"{user} ({role})" for user, (_name, role) in DEMO_STAFF.items())
     print(f"Demo staff accounts {accounts};")  # noqa: T201
     print(f"  their API tokens are in {tokens_file}")  # noqa: T201
+    print(f"  their web console passwords (/console/login) in {passwords_file}")  # noqa: T201
     return 0
 
 
@@ -104,6 +106,37 @@ def cmd_staff_add(settings: Settings, args: argparse.Namespace) -> int:
     )
     # The token goes to stdout alone, so `token=$(adm-server staff-add ...)` captures it.
     print(token)  # noqa: T201
+    return 0
+
+
+def cmd_staff_password(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+
+    from server.console.passwords import WeakPassword, check_strength
+    from server.console.staff_passwords import PasswordRefused, set_password
+    from server.db import make_engine, migrate, session_factory, transaction
+
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"New web console password for {args.username}: ")
+        if getpass.getpass("The same again: ") != password:
+            log.error("the two passwords differ; nothing changed")
+            return 1
+    try:
+        check_strength(password)
+    except WeakPassword as exc:
+        log.error("%s; nothing changed", exc)
+        return 1
+    engine = make_engine(settings.effective_database_url)
+    migrate(engine)
+    try:
+        with transaction(session_factory(engine)) as session:
+            set_password(session, args.username, password, "adm-server staff-password")
+    except PasswordRefused as exc:
+        log.error("%s; nothing changed", exc)
+        return 1
+    log.info("web console password of %s set; its open console sessions ended", args.username)
     return 0
 
 
@@ -144,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=STAFF_ROLES,
         help="officer: applications; technician: kiosk health; admin: all, plus accounts",
     )
+    staff_password = sub.add_parser(
+        "staff-password",
+        help="set a staff account's web console password (asked twice; at least 10 characters)",
+    )
+    staff_password.add_argument("username", help="the staff account's username")
+    staff_password.add_argument(
+        "--stdin", action="store_true", help="read the password from the first line of stdin"
+    )
     sub.add_parser("rotate-key", help="start signing with a new key")
     return parser
 
@@ -162,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         "init-db": cmd_init_db,
         "demo": cmd_demo,
         "staff-add": cmd_staff_add,
+        "staff-password": cmd_staff_password,
         "rotate-key": cmd_rotate_key,
     }
     return handlers[args.command](settings, args)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from server.audit import audit
 from server.catalogue import default_catalogue
 from server.codes import hash_secret
+from server.console.passwords import hash_password, new_password
 from server.fleet import place
 from server.issuance import issue_kk
 from server.models import Document, Family, Kiosk, Location, PickupCode, Resident
@@ -42,6 +43,7 @@ DEMO_STAFF = {
     "teknisi": ("Teknisi ADM (demo)", "technician"),
 }
 STAFF_TOKENS_FILE = "demo-staff-tokens.txt"  # in the data dir
+CONSOLE_PASSWORDS_FILE = "demo-console-passwords.txt"  # in the data dir, next to the tokens
 DEMO_LOCATION = {
     "name": "Kantor Kecamatan Sinjai Utara",
     "address": "Jl. Persatuan Raya, Balangnipa, Sinjai Utara",
@@ -212,6 +214,7 @@ class DemoCodes:
     pickup_codes: dict[str, str]  # KK number -> pickup code text
     pins: dict[str, tuple[str, str]]  # KK number -> (registration number, PIN)
     staff_tokens: dict[str, str] = field(default_factory=dict)  # demo username -> API token
+    console_passwords: dict[str, str] = field(default_factory=dict)  # username -> password
 
 
 def _ensure_family(session: Session, spec: dict) -> Family:
@@ -281,6 +284,32 @@ def _demo_staff(session: Session) -> dict[str, str]:
     return tokens
 
 
+def _demo_console_passwords(session: Session) -> dict[str, str]:
+    """A fresh random web console password for each demo staff account (only hashes kept)."""
+    now = datetime.now()
+    passwords = {}
+    for username in DEMO_STAFF:
+        account = find_account(session, username)
+        assert account is not None
+        passwords[username] = new_password()
+        account.password_hash = hash_password(passwords[username])
+        account.password_set_at = now
+    return passwords
+
+
+def write_console_passwords(settings: Settings, passwords: dict[str, str]) -> Path:
+    """Write the demo console passwords to <data_dir>/demo-console-passwords.txt (owner only)."""
+    path = settings.data_dir / CONSOLE_PASSWORDS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# ADM demo web console (/console/login): username role password"]
+    lines += [f"{user} {DEMO_STAFF[user][1]} {password}" for user, password in passwords.items()]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    return path
+
+
 def write_staff_tokens(settings: Settings, tokens: dict[str, str]) -> Path:
     """Write the demo staff tokens to <data_dir>/demo-staff-tokens.txt, for its owner only."""
     path = settings.data_dir / STAFF_TOKENS_FILE
@@ -339,4 +368,7 @@ def load_demo(session: Session, signer: Signer, settings: Settings) -> DemoCodes
         place(session, "system", kiosk, _demo_location(session).id)
     audit(session, "system", "demo.load", DEMO_KIOSK_ID, families=len(_FAMILIES))
     staff_tokens = _demo_staff(session)
-    return DemoCodes(DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:{secret}", codes, pins, staff_tokens)
+    passwords = _demo_console_passwords(session)
+    return DemoCodes(
+        DEMO_KIOSK_ID, f"{DEMO_KIOSK_ID}:{secret}", codes, pins, staff_tokens, passwords
+    )

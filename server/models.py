@@ -247,6 +247,9 @@ class StaffAccount(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # For the web console (server/console/passwords.py): scrypt, salted; None = no console login.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_set_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Complaint(Base):
@@ -286,6 +289,54 @@ class SurveyAnswer(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     request_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class HeartbeatSample(Base):
+    """A kiosk's device health as of one heartbeat, taken every few minutes and kept for a day."""
+
+    __tablename__ = "kiosk_heartbeat_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    device_health: Mapped[str] = mapped_column(Text, default="[]")  # as in the heartbeat
+    outbox_pending: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HealthCheckRequest(Base):
+    """A technician asks a kiosk to run its health checks; delivered with a heartbeat answer."""
+
+    __tablename__ = "kiosk_health_check_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    requested_by: Mapped[str] = mapped_column(String(60))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ConsoleSession(Base):
+    """A staff member logged in to the web console; the cookie holds the id, we its SHA-256."""
+
+    __tablename__ = "console_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(2), default="id")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class LoginThrottle(Base):
+    """Failed console logins per username ("user:...") and per address ("ip:..."): slow, lock."""
+
+    __tablename__ = "console_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 from server.applications import models as _applications  # noqa: E402,F401

@@ -1,0 +1,228 @@
+"""How a kiosk is doing, as the office sees it: online, degraded or offline; paper; history.
+
+A kiosk is *offline* when its last heartbeat is older than three heartbeat intervals (or it
+never sent one), *degraded* when it is alive but a device is not ready (error, offline,
+closed) or its receipt paper is low, and *online* otherwise. Paper is read from the receipt
+printer's report: out when the printer is in error for paper, low while it reports the roll
+near its end.
+
+History: every `sample_seconds` the sampler keeps a copy of each kiosk's newest reported
+health that is newer than its last copy (HeartbeatSample), and deletes copies older than
+`KEEP`. So the table holds at most KEEP / sample_seconds rows per kiosk (288 at five minutes),
+written once per round, off the heartbeat path.
+
+Remote health checks: a technician's request waits in HealthCheckRequest until it is taken
+for a kiosk's heartbeat answer (`take_health_check`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.models import HealthCheckRequest, HeartbeatSample, Kiosk
+
+log = logging.getLogger(__name__)
+
+KEEP = timedelta(hours=24)
+OFFLINE_AFTER_BEATS = 3
+NOT_READY = frozenset({"error", "offline", "closed"})
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    name: str
+    kind: str
+    state: str
+    detail: str
+    counters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        return self.state not in NOT_READY
+
+
+@dataclass(frozen=True)
+class Condition:
+    state: str  # online | degraded | offline | revoked
+    paper: str  # ok | low | out | unknown
+    problems: tuple[str, ...]  # device names that are not ready
+
+
+def devices(health_json: str | None) -> list[DeviceReport]:
+    """The devices of a stored heartbeat; an unreadable record reads as no devices."""
+    try:
+        raw = json.loads(health_json or "[]")
+    except ValueError:
+        return []
+    found = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        counters = item.get("counters") if isinstance(item.get("counters"), dict) else {}
+        found.append(
+            DeviceReport(
+                name=str(item.get("name", "")),
+                kind=str(item.get("kind", "")),
+                state=str(item.get("state", "")),
+                detail=str(item.get("detail", "")),
+                counters={str(k): v for k, v in (counters or {}).items() if isinstance(v, int)},
+            )
+        )
+    return found
+
+
+def paper_of(reports: list[DeviceReport]) -> str:
+    """ok, low or out for the receipt printer; unknown without one."""
+    receipt = [d for d in reports if d.name == "receipt" or d.kind == "receipt"]
+    if not receipt:
+        return "unknown"
+    paper = "ok"
+    for device in receipt:
+        detail = device.detail.lower()
+        if device.state == "error" and "paper" in detail:
+            return "out"
+        if "near_end" in detail or "near end" in detail:
+            paper = "low"
+    return paper
+
+
+def condition(kiosk: Kiosk, now: datetime, heartbeat_seconds: int) -> Condition:
+    reports = devices(kiosk.device_health)
+    problems = tuple(d.name for d in reports if not d.ready)
+    paper = paper_of(reports)
+    if kiosk.revoked_at is not None:
+        state = "revoked"
+    elif kiosk.last_heartbeat_at is None or now - kiosk.last_heartbeat_at > timedelta(
+        seconds=OFFLINE_AFTER_BEATS * heartbeat_seconds
+    ):
+        state = "offline"
+    elif problems or paper in ("low", "out"):
+        state = "degraded"
+    else:
+        state = "online"
+    return Condition(state, paper, problems)
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def sample_round(factory: sessionmaker[Session], now: datetime) -> int:
+    """Keep a copy of every kiosk's health that is newer than its last copy; drop old copies."""
+    with factory() as session, session.begin():
+        newest = (
+            select(HeartbeatSample.kiosk_id, func.max(HeartbeatSample.at).label("at"))
+            .group_by(HeartbeatSample.kiosk_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Kiosk.id, Kiosk.last_heartbeat_at, Kiosk.device_health, Kiosk.outbox_pending)
+            .outerjoin(newest, newest.c.kiosk_id == Kiosk.id)
+            .where(
+                Kiosk.last_heartbeat_at.is_not(None),
+                Kiosk.revoked_at.is_(None),
+                (newest.c.at.is_(None)) | (Kiosk.last_heartbeat_at > newest.c.at),
+            )
+        ).all()
+        session.add_all(
+            HeartbeatSample(
+                kiosk_id=kiosk_id, at=at, device_health=health or "[]", outbox_pending=outbox
+            )
+            for kiosk_id, at, health, outbox in rows
+        )
+        session.execute(delete(HeartbeatSample).where(HeartbeatSample.at < now - KEEP))
+    return len(rows)
+
+
+def history(session: Session, kiosk_id: str, since: datetime) -> list[HeartbeatSample]:
+    return list(
+        session.scalars(
+            select(HeartbeatSample)
+            .where(HeartbeatSample.kiosk_id == kiosk_id, HeartbeatSample.at >= since)
+            .order_by(HeartbeatSample.at)
+        )
+    )
+
+
+class Sampler:
+    """The thread that runs a sample round every `seconds` while the server runs."""
+
+    def __init__(self, factory: sessionmaker[Session], seconds: float) -> None:
+        self.factory, self.seconds = factory, seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="health-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.seconds):
+            try:
+                sample_round(self.factory, datetime.now())
+            except Exception:  # the next round tries again; the server keeps serving
+                log.exception("heartbeat history sample failed")
+
+
+def install_sampler(app: FastAPI, seconds: float) -> None:
+    """Run the sampler while the app is being served (not in TestClient without lifespan)."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        sampler = Sampler(app.state.sessions, seconds)
+        sampler.start()
+        try:
+            async with inner(a) as state:
+                yield state
+        finally:
+            sampler.stop()
+
+    app.router.lifespan_context = lifespan
+
+
+# --- remote health checks -----------------------------------------------------------------------
+
+
+def request_health_check(session: Session, kiosk_id: str, actor: str, now: datetime) -> None:
+    """Ask once: a request still waiting is not doubled."""
+    waiting = session.scalar(
+        select(HealthCheckRequest.id).where(
+            HealthCheckRequest.kiosk_id == kiosk_id, HealthCheckRequest.delivered_at.is_(None)
+        )
+    )
+    if waiting is None:
+        session.add(HealthCheckRequest(kiosk_id=kiosk_id, requested_at=now, requested_by=actor))
+
+
+def take_health_check(session: Session, kiosk_id: str, now: datetime) -> bool:
+    """True once per waiting request: the heartbeat answer that carries it marks it delivered."""
+    taken = session.execute(
+        update(HealthCheckRequest)
+        .where(HealthCheckRequest.kiosk_id == kiosk_id, HealthCheckRequest.delivered_at.is_(None))
+        .values(delivered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+
+def latest_health_check(session: Session, kiosk_id: str) -> HealthCheckRequest | None:
+    return session.scalar(
+        select(HealthCheckRequest)
+        .where(HealthCheckRequest.kiosk_id == kiosk_id)
+        .order_by(HealthCheckRequest.requested_at.desc(), HealthCheckRequest.id.desc())
+        .limit(1)
+    )
