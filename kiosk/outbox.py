@@ -1,8 +1,14 @@
 """A durable outbox: what the server must hear survives power cuts and network loss.
 
 Messages are written to SQLite (WAL, synchronous FULL) before anything is shown to the
-citizen, keyed so the same message can never be queued twice, and delivered by a background
-thread with back-off until the server accepts them. The server treats repeats as no-ops.
+citizen, keyed so the same message can never be queued twice while it waits, and delivered by a
+background thread with back-off until the server accepts them. The server treats repeats as
+no-ops (idempotency keys).
+
+A message may carry personal data (an application: NIK, photos of papers). Once the server has
+it, the row is deleted, its pages overwritten (secure_delete) and the write-ahead log truncated,
+so nothing of it stays in the kiosk's files; a message the server refused for good keeps only
+its key, kind and the refusal.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class Outbox:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros
         self._db.execute(_SCHEMA)
         self._lock = threading.Lock()
         self._sender = sender
@@ -92,10 +99,25 @@ class Outbox:
                 break  # keep the order: later messages wait for this one
             except ServerRefused as exc:
                 log.error("outbox: server refused %s %s for good: %s", kind, key, exc)
-                self._update("rejected = ?", (str(exc)[:200], key))
+                self._update("rejected = ?, payload = '{}'", (str(exc)[:200], key))
+                self._forget_on_disk()
             else:
-                self._update("delivered = ?", (time.time(), key))
+                self._delivered(key)
         return len(self.pending())
+
+    def _delivered(self, key: str) -> None:
+        """The server has it: the message leaves the kiosk's disk."""
+        with self._lock:
+            self._db.execute("DELETE FROM outbox WHERE key = ?", (key,))
+        self._forget_on_disk()
+
+    def _forget_on_disk(self) -> None:
+        """Move the overwritten pages into the database file and empty the write-ahead log,
+        which still holds the message as it was written."""
+        with self._lock:
+            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            log.warning("outbox: the write-ahead log could not be emptied now")
 
     def _update(self, assignment: str, params: tuple[Any, ...]) -> None:
         with self._lock:

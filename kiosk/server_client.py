@@ -152,6 +152,13 @@ class ServerClient:
         ).json()
         return answer
 
+    def submit_application(self, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Deliver an application once per key (the draft's); the answer holds its ticket."""
+        answer: dict[str, Any] = self._call(
+            "POST", "/api/v1/kiosk/applications", json=payload, headers={"Idempotency-Key": key}
+        ).json()
+        return answer
+
     def download(self, document: JobDocument) -> bytes:
         response = self._call("GET", document.download_path)
         if response.headers.get("content-type", "").split(";")[0] != "application/pdf":
