@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import signal
@@ -32,6 +33,10 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     )
     enrol.add_argument("code", help="the enrolment code, e.g. 7KQ2-M9XD-4TRA-B8CW")
     enrol.add_argument("--config", default=DEFAULT_CONFIG)
+    sub.add_parser(
+        "technician-pin",
+        help="hash a technician PIN (6-8 digits, typed twice) for [technician] pin_hash",
+    )
     sim = sub.add_parser("sim", help="simulated devices for demos and tests")
     sim.add_argument("--run-dir", default=DEFAULT_SIM_DIR, help="where the simulator lives")
     sim_sub = sim.add_subparsers(dest="sim_command", required=True)
@@ -65,6 +70,8 @@ def run_subcommand(args: argparse.Namespace) -> int:
         return run_sim(args)
     if args.command == "enrol":
         return run_enrol(Path(args.config), args.code)
+    if args.command == "technician-pin":
+        return run_technician_pin()
     raise SystemExit(f"unknown command {args.command}")
 
 
@@ -124,6 +131,28 @@ def run_enrol(config_path: Path, code: str) -> int:
             f"note: {config_path} says [kiosk] id = {config.kiosk_id!r}; "
             f"set it to {done.kiosk_id!r}\n"
         )
+    return 0
+
+
+def run_technician_pin() -> int:
+    """Ask for the PIN twice (hidden on a terminal, one line each on a pipe); print the line."""
+    from kiosk.technician_pin import PinFormatError, hash_pin
+
+    def ask(prompt: str) -> str:
+        if sys.stdin.isatty():
+            return getpass.getpass(prompt)
+        return sys.stdin.readline().strip()
+
+    first, second = ask("technician PIN: "), ask("again: ")
+    if first != second:
+        sys.stderr.write("adm-kiosk technician-pin: the two PINs differ; nothing changed\n")
+        return 1
+    try:
+        line = hash_pin(first)
+    except PinFormatError as exc:
+        sys.stderr.write(f"adm-kiosk technician-pin: {exc}\n")
+        return 1
+    sys.stdout.write(f'[technician]\npin_hash = "{line}"\n')
     return 0
 
 

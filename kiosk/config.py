@@ -13,6 +13,7 @@ from typing import Any
 
 from kiosk.errors import ConfigError
 from kiosk.i18n import LANGUAGES
+from kiosk.technician_pin import PinFormatError, check_hash_format
 
 DEVICE_ROLES = ("scanner", "receipt", "a4")
 OPTIONAL_ROLES = ("camera",)  # document capture; a kiosk without one offers no applications
@@ -35,6 +36,7 @@ class KioskConfig:
     heartbeat_interval: float = 30.0
     server_timeout: float = 10.0
     ca_bundle: str = ""
+    technician_pin_hash: str = ""  # empty: no technician mode at the screen (adm-diag still works)
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
 
     @property
@@ -118,6 +120,16 @@ def load_config(path: Path) -> KioskConfig:
     if unknown:
         raise ConfigError(f"{path}: unknown device section(s) {', '.join(sorted(unknown))}")
 
+    technician = data.get("technician", {})
+    pin_hash = technician.get("pin_hash", "") if isinstance(technician, dict) else None
+    if not isinstance(pin_hash, str):
+        raise ConfigError(f"{path}: [technician] pin_hash must be a string")
+    if pin_hash:
+        try:
+            check_hash_format(pin_hash)
+        except PinFormatError as exc:
+            raise ConfigError(f"{path}: [technician] {exc}") from exc
+
     return KioskConfig(
         kiosk_id=_get(kiosk, "id", str, path, "kiosk"),
         server_url=url.rstrip("/"),
@@ -128,5 +140,6 @@ def load_config(path: Path) -> KioskConfig:
         heartbeat_interval=float(heartbeat),
         server_timeout=float(server.get("timeout", 10)),
         ca_bundle=str(server.get("ca_bundle", "")),
+        technician_pin_hash=pin_hash,
         devices=devices,
     )

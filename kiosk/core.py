@@ -17,14 +17,15 @@ import logging
 import queue
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from devices.a4 import A4Printer
 from devices.contract import Device, HealthLevel, StatusEvent
 from devices.counters import CounterStore
-from devices.errors import DeviceError
+from devices.errors import DeviceError, DeviceNotReady
 from devices.receipt import ReceiptPrinter
 from devices.registry import create_device
 from devices.scanner import Scanner
@@ -78,6 +79,7 @@ class KioskCore:
         self._stop_heartbeat = threading.Event()
         self._devices_in_use = threading.Lock()  # a print job, or a heartbeat's health check
         self._last_detail: dict[str, str] = {}
+        self._code_diversion: Callable[[str], None] | None = None  # a technician's test scan
         self.kiosk_name = config.kiosk_id
         self.server = ServerClient(
             config.server_url, config.credential(), config.server_timeout, config.ca_bundle
@@ -123,6 +125,10 @@ class KioskCore:
 
     def submit_code(self, code: str) -> None:
         """Handle a scanned or typed code; ignored while a job runs, so nothing prints twice."""
+        diversion = self._code_diversion
+        if diversion is not None:
+            diversion(code)
+            return
         if self._busy.is_set():
             log.info("code ignored: a print job is running")
             return
@@ -205,6 +211,25 @@ class KioskCore:
             self._emit(DocumentsReady(source="pin", documents=shown_documents(job.documents)))
         else:
             log.info("claimed job %s not shown: the citizen has left", job.id)
+
+    # -- technician ------------------------------------------------------------------------
+    def divert_codes(self, listener: Callable[[str], None] | None) -> None:
+        """While set, scanned codes go to ``listener`` (a test scan) instead of printing."""
+        self._code_diversion = listener
+
+    def device_details(self) -> dict[str, str]:
+        """The last status event of each device, by device name."""
+        return dict(self._last_detail)
+
+    @contextmanager
+    def devices_held(self, timeout: float = 60.0) -> Iterator[None]:
+        """The devices to one caller (a technician's check), after a running print job."""
+        if not self._devices_in_use.acquire(timeout=timeout):
+            raise DeviceNotReady(f"the devices stayed busy for {timeout:g} s")
+        try:
+            yield
+        finally:
+            self._devices_in_use.release()
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> None:

@@ -13,30 +13,22 @@ import json
 import queue
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from devices.a4 import A4Printer
-from devices.a4.test_page import build_test_page
 from devices.camera import Camera
 from devices.contract import Device, HealthLevel
 from devices.errors import DeviceError
 from devices.ports import serial_ports
-from devices.receipt import Receipt, ReceiptLine, ReceiptPrinter
+from devices.receipt import ReceiptPrinter
 from devices.registry import create_device
 from devices.scanner import Scanner
 from devices.scanner.camera_scanner import CameraScanner
 from kiosk.config import KioskConfig, load_config
+from kiosk.device_checks import Result, fault, health, server_check, test_page, test_receipt
 from kiosk.errors import ConfigError, KioskError
 from kiosk.logs import mask_personal
 from kiosk.server_client import ServerClient
-
-Result = dict[str, Any]
-
-
-def _fault(role: str, exc: Exception) -> Result:
-    return {"device": role, "ok": False, "text": {"id": str(exc), "en": str(exc)}}
 
 
 def _open(config: KioskConfig, role: str) -> Device:
@@ -84,10 +76,11 @@ def cmd_health(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
             continue
         try:
             device = _open(config, role)
-            results.append(device.check_health(HealthLevel(args.level)).as_dict())
-            device.close()
         except DeviceError as exc:
-            results.append(_fault(role, exc))
+            results.append(fault(role, exc))
+            continue
+        results.append(health(role, device, HealthLevel(args.level)))
+        device.close()
     if not args.device:
         results.append(_server_check(config))
     return results
@@ -96,21 +89,9 @@ def cmd_health(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
 def _server_check(config: KioskConfig) -> Result:
     try:
         client = ServerClient(config.server_url, config.credential(), 5.0, config.ca_bundle)
-        me = client.whoami()
     except KioskError as exc:
-        return {
-            "device": "server",
-            "ok": False,
-            "text": {"id": f"server: {exc}", "en": f"server: {exc}"},
-        }
-    return {
-        "device": "server",
-        "ok": True,
-        "text": {
-            "id": f"server: terhubung sebagai {me['id']} ({me['name']})",
-            "en": f"server: connected as {me['id']} ({me['name']})",
-        },
-    }
+        return fault("server", exc)
+    return server_check(client)
 
 
 def cmd_test_receipt(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
@@ -118,28 +99,8 @@ def cmd_test_receipt(config: KioskConfig, args: argparse.Namespace) -> list[Resu
     device = _open(config, "receipt")
     if not isinstance(device, ReceiptPrinter):
         raise ConfigError("[devices.receipt] is not a receipt printer")
-    now = datetime.now()
-    receipt = Receipt(
-        lines=[
-            ReceiptLine("ADM - TES PRINTER", bold=True, align="center", double=True),
-            ReceiptLine(f"Anjungan {config.kiosk_id}", align="center"),
-            ReceiptLine(f"{now:%d-%m-%Y %H:%M:%S}", align="center"),
-            ReceiptLine("Huruf: AaBbCc 0123456789 éü", align="left"),
-        ],
-        qr=f"ADM-TEST-{config.kiosk_id}",
-        footer=[ReceiptLine("Printer tanda terima baik", align="center")],
-    )
     try:
-        device.print_receipt(receipt)
-        return [
-            {
-                "device": "receipt",
-                "ok": True,
-                "text": {"id": "tanda terima uji tercetak", "en": "test receipt printed"},
-            }
-        ]
-    except DeviceError as exc:
-        return [_fault("receipt", exc)]
+        return [test_receipt(device, config.kiosk_id)]
     finally:
         device.close()
 
@@ -150,22 +111,7 @@ def cmd_test_page(config: KioskConfig, args: argparse.Namespace) -> list[Result]
     if not isinstance(device, A4Printer):
         raise ConfigError("[devices.a4] is not an A4 printer")
     try:
-        result = device.print_pdf(
-            build_test_page(f"ADM test page - {config.kiosk_id}"), "ADM-test-page", timeout=120
-        )
-        return [
-            {
-                "device": "a4",
-                "ok": True,
-                "job": result.job_id,
-                "text": {
-                    "id": f"halaman uji tercetak (pekerjaan {result.job_id})",
-                    "en": f"test page printed (job {result.job_id})",
-                },
-            }
-        ]
-    except DeviceError as exc:
-        return [_fault("a4", exc)]
+        return [test_page(device, config.kiosk_id)]
     finally:
         device.close()
 
@@ -216,7 +162,7 @@ def cmd_capture(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
     try:
         frame = camera.capture_to_file(Path(args.out), timeout=args.timeout)
     except DeviceError as exc:
-        return [_fault(role, exc)]
+        return [fault(role, exc)]
     finally:
         device.close()
     return [

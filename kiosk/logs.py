@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+from collections import deque
 from pathlib import Path
 
 # 16-digit runs are NIK or KK numbers; 12-character grouped codes are pickup codes.
@@ -25,6 +26,28 @@ class MaskingFormatter(logging.Formatter):
         return mask_personal(super().format(record))
 
 
+class RecentProblems(logging.Handler):
+    """The newest warnings and errors, masked, for the technician screen (no file to open)."""
+
+    def __init__(self, keep: int = 50) -> None:
+        super().__init__(logging.WARNING)
+        self._lines: deque[str] = deque(maxlen=keep)
+        self.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            # the first line only: a traceback belongs in the log file, not on the screen
+            self._lines.append(self.format(record).splitlines()[0][:300])
+        except Exception:  # noqa: BLE001 (logging's own rule: a handler never raises)
+            self.handleError(record)
+
+    def lines(self) -> list[str]:
+        return list(self._lines)
+
+
+RECENT_PROBLEMS = RecentProblems()
+
+
 def setup_logging(log_dir: Path, level: int = logging.INFO, stderr: bool = True) -> Path:
     """Log to ``log_dir/kiosk.log`` (rotated) and, for technicians on a console, to stderr."""
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -37,6 +60,8 @@ def setup_logging(log_dir: Path, level: int = logging.INFO, stderr: bool = True)
         handlers.append(logging.StreamHandler())
     root = logging.getLogger()
     root.setLevel(level)
+    if RECENT_PROBLEMS not in root.handlers:
+        root.addHandler(RECENT_PROBLEMS)
     for handler in handlers:
         handler.setFormatter(formatter)
         root.addHandler(handler)

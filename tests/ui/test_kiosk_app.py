@@ -38,6 +38,9 @@ def display(tmp_path):
 @pytest.fixture
 def app(request, tmp_path, server, sim, display):
     config = write_kiosk_config(tmp_path, server, sim)
+    extra = request.node.get_closest_marker("kiosk_toml")  # sections a test adds, e.g. [technician]
+    if extra is not None:
+        config.write_text(config.read_text() + extra.args[0])
     shots = tmp_path / "shots"
     shots.mkdir()
     env = dict(os.environ, DISPLAY=display, KIVY_NO_ARGS="1")
