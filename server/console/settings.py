@@ -13,7 +13,8 @@ class ConsoleSettings(BaseSettings):
     session_idle_seconds: int = 30 * 60  # logged out after this long without a page
     session_max_seconds: int = 12 * 3600  # and after a working day, whatever happens
     # Failed logins, counted per username and per client address within the window:
-    login_free_failures: int = 2  # typos: no wait before the next try
+    login_free_failures: int = 2  # typos: no wait before the next try (per username)
+    login_ip_free_failures: int = 10  # per address: an office behind one router makes typos too
     login_delay_seconds: float = 2.0  # then the wait doubles with each failure, up to 60 s
     login_lock_failures: int = 5  # per username: locked for login_lock_seconds
     login_ip_lock_failures: int = 20  # per address (one person guessing many usernames)

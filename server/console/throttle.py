@@ -1,10 +1,11 @@
 """Slowing and locking login guesses: failures are counted per username and per address.
 
-After `login_free_failures` failures a key must wait before its next try, twice as long after
-each further failure (at most a minute); at `login_lock_failures` for a username (or
-`login_ip_lock_failures` for an address) it is locked for `login_lock_seconds`. A try that
-comes too early is not checked at all, right password or not. Counts older than the window are
-forgotten; a successful login clears its username's count (not its address's).
+After `login_free_failures` failures (`login_ip_free_failures` for an address) a key must
+wait before its next try, twice as long after each further failure (at most a minute); at
+`login_lock_failures` for a username (`login_ip_lock_failures` for an address) it is locked
+for `login_lock_seconds`. A try that comes too early is not checked at all, right password or
+not. Counts older than the window are forgotten; a successful login clears its username's
+count (not its address's).
 """
 
 from __future__ import annotations
@@ -44,9 +45,12 @@ def _lock_after(key: str, settings: ConsoleSettings) -> int:
     return settings.login_lock_failures
 
 
-def delay(failures: int, settings: ConsoleSettings) -> float:
-    """Seconds to wait after this many failures."""
-    extra = failures - settings.login_free_failures
+def delay(key: str, failures: int, settings: ConsoleSettings) -> float:
+    """Seconds this key waits after this many failures."""
+    free = (
+        settings.login_ip_free_failures if key.startswith("ip:") else settings.login_free_failures
+    )
+    extra = failures - free
     if extra <= 0:
         return 0.0
     return min(settings.login_delay_seconds * 2 ** (extra - 1), MAX_DELAY_SECONDS)
@@ -66,7 +70,7 @@ def refusal(
             return Refusal(row.locked_until, 0)
         if now - row.last_failure_at > window:
             continue
-        ready_at = row.last_failure_at + timedelta(seconds=delay(row.failures, settings))
+        ready_at = row.last_failure_at + timedelta(seconds=delay(key, row.failures, settings))
         if ready_at > now:
             wait = max(1, int((ready_at - now).total_seconds() + 0.999))
             if worst is None or wait > worst.wait_seconds:
