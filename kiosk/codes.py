@@ -1,24 +1,133 @@
-"""What a scanned line may be: the kiosk checks the form before it asks the server anything."""
+"""What a scanned line may be: the kiosk checks the form before it asks the server anything.
+
+A QR code is text chosen by whoever printed it, so :func:`classify` treats it as hostile: it
+measures the length first, refuses control characters and anything outside printable ASCII
+(look-alike letters, ANSI escapes, NUL), and then accepts only our own formats, each matched in
+full. The answer is a :class:`ScannedCode` in canonical form, or a :class:`Refusal` whose
+``reason`` is a message key (kiosk/messages/qr_hints.py) - never an exception.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import StrEnum
 
 PICKUP_QR_PREFIX = "ADMP:"
 _PICKUP = re.compile(r"^[0-9A-HJKMNP-TV-Z]{12}$")
 
+# Crockford's base32, as the server draws codes and ticket tails from: no I, L, O, U.
+_CROCKFORD = "0-9A-HJKMNP-TV-Z"
+_PICKUP_GROUPED = re.compile(rf"^[{_CROCKFORD}]{{4}}-[{_CROCKFORD}]{{4}}-[{_CROCKFORD}]{{4}}$")
+# ADM-7307-2611-7KQ2 (server/applications/submission.py: regency, yymm, four characters)
+_APPLICATION_TICKET = re.compile(rf"^ADM-[0-9]{{4}}-[0-9]{{4}}-[{_CROCKFORD}]{{4}}$")
+# PGD-7307-2611-7KQ2M9 (server/feedback/complaints.py: six characters)
+_COMPLAINT_TICKET = re.compile(rf"^PGD-[0-9]{{4}}-[0-9]{{4}}-[{_CROCKFORD}]{{6}}$")
+# The signed document token of server/signing.py: ADM1.<7 fields joined by ~>.<signature>.
+# Fields: version 1, document id, type, number, issue date, digest, key id; the Ed25519
+# signature is 64 bytes, 86 characters of unpadded base64url.
+_FIELD = r"[A-Za-z0-9_-]{1,40}"
+_DOCUMENT_TOKEN = re.compile(rf"^ADM1\.1(?:~{_FIELD}){{6}}\.[A-Za-z0-9_-]{{86}}$")
+MAX_DOCUMENT_TOKEN = 512  # server/signing.py refuses longer tokens
+# https://host[:port]/<optional path>/v/<token>: a plain host name, no user, query or fragment.
+_DOCUMENT_URL = re.compile(
+    r"^https?://[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[0-9]{1,5})?(?:/[A-Za-z0-9_-]{1,40})*"
+    r"/v/(?P<token>ADM1\.[^/?#]+)$"
+)
+
+MAX_SCANNED = 1024  # characters; a document QR is about 250, everything else under 40
+_PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class CodeKind(StrEnum):
+    PICKUP = "pickup"  # a pickup code: print my documents
+    TICKET = "ticket"  # an application ticket: check status
+    COMPLAINT = "complaint"  # a complaint ticket: see the answer
+    DOCUMENT = "document"  # the signed QR printed on an issued document
+
+
+@dataclass(frozen=True)
+class ScannedCode:
+    """A scanned text that has one of our forms; ``text`` is its canonical form."""
+
+    kind: CodeKind
+    text: str
+
+    @property
+    def masked(self) -> str:
+        """For logs: enough to tell codes apart, too little to use one."""
+        return mask_code(self.text) if self.kind is CodeKind.PICKUP else self.text[:12] + "..."
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a scanned text is not taken; ``reason`` is a message key (qr.refused.*)."""
+
+    reason: str
+    length: int  # of the text as scanned, the only thing about it that is safe to log
+
+
+def classify(text: str | bytes) -> ScannedCode | Refusal:
+    """Our code in canonical form, or the reason the text is refused; never raises."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_SCANNED:
+            return Refusal("qr.refused.too_long", len(text))
+        try:
+            text = text.decode("ascii")
+        except UnicodeDecodeError:
+            return Refusal("qr.refused.not_ascii", len(text))
+    if len(text) > MAX_SCANNED:
+        return Refusal("qr.refused.too_long", len(text))
+    stripped = text.strip(" ")
+    if not stripped:
+        return Refusal("qr.refused.empty", len(text))
+    if _CONTROL.search(stripped):
+        return Refusal("qr.refused.control_characters", len(text))
+    if not _PRINTABLE_ASCII.match(stripped):
+        return Refusal("qr.refused.not_ascii", len(text))
+    found = _our_form(stripped)
+    return found if found is not None else Refusal("qr.refused.unknown_format", len(text))
+
+
+def _our_form(text: str) -> ScannedCode | Refusal | None:
+    if text[: len(PICKUP_QR_PREFIX)].upper() == PICKUP_QR_PREFIX:
+        code = parse_pickup_code(text)
+        if code is None:
+            return Refusal("qr.refused.bad_pickup_code", len(text))
+        return ScannedCode(CodeKind.PICKUP, PICKUP_QR_PREFIX + code)
+    if _PICKUP_GROUPED.match(text):  # without the prefix only as printed, not any 12 letters
+        return ScannedCode(CodeKind.PICKUP, PICKUP_QR_PREFIX + text)
+    if _APPLICATION_TICKET.match(text):
+        return ScannedCode(CodeKind.TICKET, text)
+    if _COMPLAINT_TICKET.match(text):
+        return ScannedCode(CodeKind.COMPLAINT, text)
+    if text.startswith("ADM1.") or "/v/" in text:
+        token = text
+        if not text.startswith("ADM1."):
+            match = _DOCUMENT_URL.match(text)
+            if match is None:
+                return Refusal("qr.refused.bad_document_code", len(text))
+            token = match.group("token")
+        if len(token) > MAX_DOCUMENT_TOKEN or not _DOCUMENT_TOKEN.match(token):
+            return Refusal("qr.refused.bad_document_code", len(text))
+        return ScannedCode(CodeKind.DOCUMENT, text)
+    return None
+
 
 def parse_pickup_code(text: str) -> str | None:
     """The pickup code in canonical grouped form (7KQ2-M9XD-4TRA), or None for anything else."""
-    if len(text) > 64:
+    if len(text) > 64 or not _PRINTABLE_ASCII.match(text.strip()):
         return None
     if text.upper().startswith(PICKUP_QR_PREFIX):
         text = text[len(PICKUP_QR_PREFIX) :]
-    compact = re.sub(r"[\s-]", "", text.upper()).translate(str.maketrans("OIL", "011"))
+    compact = re.sub(r"[ \t\r\n-]", "", text.upper()).translate(str.maketrans("OIL", "011"))
     if not _PICKUP.match(compact):
         return None
     return f"{compact[0:4]}-{compact[4:8]}-{compact[8:12]}"
 
 
 def mask_code(code: str) -> str:
+    if code.upper().startswith(PICKUP_QR_PREFIX):
+        code = code[len(PICKUP_QR_PREFIX) :]
     return code[:4] + "-****-****"
