@@ -8,13 +8,21 @@ process on a free port, with the Sinjai demo data loaded.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+from support import ServerProcess
+
+from kiosk.request_signing import authorization
 
 CHROMIUM = os.environ.get("ADM_CHROMIUM", "/usr/bin/chromium")
 # Headless, no sandbox (tests run as root in a container), and nothing that phones home:
@@ -104,3 +112,87 @@ def screenshot() -> Callable[[Page, str], Path | None]:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     return CHROMIUM
+
+
+Register = Callable[[], AbstractContextManager[Session]]
+
+
+@pytest.fixture
+def register(server: ServerProcess) -> Iterator[Register]:
+    """The server process's own database (SQLite in its data dir), for what no page shows:
+    a document's signed token as its QR code holds it, a revocation (no page revokes yet)."""
+    engine = create_engine(f"sqlite:///{server.data_dir / 'adm.db'}")
+    factory = sessionmaker(engine)
+
+    @contextmanager
+    def transaction() -> Iterator[Session]:
+        with factory() as session, session.begin():
+            yield session
+
+    yield transaction
+    engine.dispose()
+
+
+# The demo staff account of each role (server/demo.py DEMO_STAFF).
+DEMO_USERS = {"officer": "petugas", "admin": "admin", "technician": "teknisi"}
+CONSOLE_PASSWORDS = "demo-console-passwords.txt"  # `adm-server demo` writes it in the data dir
+
+
+def console_passwords(server: ServerProcess) -> dict[str, str]:
+    """username -> console password, as `adm-server demo` wrote them."""
+    lines = (server.data_dir / CONSOLE_PASSWORDS).read_text().splitlines()
+    return {line.split()[0]: line.split()[2] for line in lines if line and line[0] != "#"}
+
+
+LogIn = Callable[..., Page]
+
+
+@pytest.fixture
+def log_in(server: ServerProcess) -> LogIn:
+    """log_in(page, "officer"): fill in the login form as that role's demo account would.
+
+    Returns the page, on the role's home page. `password=` overrides the right one.
+    """
+
+    def log_in_as(page: Page, role: str, password: str | None = None) -> Page:
+        username = DEMO_USERS.get(role, role)
+        page.goto(server.url + "/console/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password or console_passwords(server)[username])
+        with page.expect_navigation():
+            page.click("form[action='/console/login'] button[type=submit]")
+        return page
+
+    return log_in_as
+
+
+class KioskApi:
+    """The demo kiosk's side of the API, each request signed with its credential as the kiosk
+    signs it (kiosk/request_signing.py)."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.url = server.url
+        self.kiosk_id, _, self.secret = server.credential_file.read_text().strip().partition(":")
+
+    def request(
+        self, method: str, path: str, json_body: object = None, **headers: str
+    ) -> requests.Response:
+        body = b"" if json_body is None else json.dumps(json_body).encode()
+        signed = authorization(self.kiosk_id, self.secret, method, path, body)
+        all_headers = {"Authorization": signed, **headers}
+        if json_body is not None:
+            all_headers["Content-Type"] = "application/json"
+        return requests.request(
+            method, self.url + path, data=body or None, headers=all_headers, timeout=60
+        )
+
+    def post(self, path: str, json_body: object, **headers: str) -> requests.Response:
+        return self.request("POST", path, json_body, **headers)
+
+    def get(self, path: str) -> requests.Response:
+        return self.request("GET", path)
+
+
+@pytest.fixture
+def kiosk_api(server: ServerProcess) -> KioskApi:
+    return KioskApi(server)
