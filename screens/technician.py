@@ -44,6 +44,7 @@ class TechnicianScreen(BaseScreen):
         super().__init__(**kw)
         self._refresh = None
         self._desk: TechnicianDesk | None = None
+        self._location: LocationShown | None = None
 
     def idle_limit(self) -> float | None:
         return TECHNICIAN_IDLE_S
@@ -75,17 +76,23 @@ class TechnicianScreen(BaseScreen):
 
     # --- what is shown ------------------------------------------------------------------------
     def refresh_devices(self) -> None:
+        """Every second: live device states, and the texts again after a language switch."""
         lang = self.app.language
+        if self._location is not None:
+            self.show_location(self._location)
         rows = []
         for row in self.desk.devices():
             state = t(f"tech.state.{row.state}", lang) if row.state else "?"
-            detail = f" ({row.detail})" if row.detail else ""
+            # "state idle" repeats the state; a fault's detail ("paper_out") says more
+            shown = row.detail and not row.detail.startswith("state ")
+            detail = f" ({row.detail})" if shown else ""
             text = t("tech.device.row", lang, role=row.role, driver=row.driver, state=state)
             rows.append((text + detail, row.state))
         if rows != self.devices:
             self.devices = rows
 
     def show_location(self, shown: LocationShown) -> None:
+        self._location = shown
         lang = self.app.language
         if shown.name:
             self.location_text = t(
@@ -192,7 +199,11 @@ class TechnicianScreen(BaseScreen):
         self._run("tech.action.camera", self.desk.camera_frame, show)
 
     def confirm_location(self) -> None:
-        self._run("tech.location.confirm", self.desk.confirm_location, self.show_location)
+        def show(shown: LocationShown) -> None:
+            self.show_location(shown)
+            self.result_lines = ["OK  " + self.confirmed_text]
+
+        self._run("tech.location.confirm", self.desk.confirm_location, show)
 
     def exit(self) -> None:
         self.go_home()

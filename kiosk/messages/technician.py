@@ -33,7 +33,7 @@ MESSAGES = {
     "tech.action.network": {"id": "Cek jaringan", "en": "Network check"},
     "tech.action.camera": {"id": "Kamera", "en": "Camera"},
     "tech.action.counters": {"id": "Penghitung", "en": "Counters"},
-    "tech.action.problems": {"id": "Masalah terbaru", "en": "Recent problems"},
+    "tech.action.problems": {"id": "Masalah", "en": "Problems"},
     "tech.running": {"id": "Sedang berjalan: {action}...", "en": "Running: {action}..."},
     "tech.scan.waiting": {
         "id": "Pindai satu kode di pemindai (20 detik).",
