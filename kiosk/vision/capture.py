@@ -39,12 +39,13 @@ REASONS = (NO_PAPER, CUT_OFF, TOO_FAR, BLURRED, GLARE, TOO_DARK, HOLD_STILL)
 
 # Smallest share of the frame the paper must cover to be readable once flattened.
 MIN_AREA = {"a4": 0.12, "id_card": 0.05}
-SHARPNESS_LIMIT = 0.2  # below: blurred (see measure_sharpness; a Gaussian blur of sigma ~2 px)
+SHARPNESS_LIMIT = 0.16  # below: blurred (measure_sharpness; Gaussian blur of sigma ~1.5 px)
 GLARE_LIMIT = 0.01  # above this share of blown-out paper pixels: glare
 BLOWN_OUT = 250  # grey level counted as blown out
 DARK_LIMIT = 70.0  # paper's median grey level below this: too dark
 STEADY_TOLERANCE = 0.012  # corners may wander this share of the frame diagonal and be "still"
-STEEPEST_SHARE = 0.005  # sharpness is judged on the steepest 0.5% of the paper's pixels
+_PRINT_SLOPE = 0.03  # a pixel whose slope exceeds this share of the paper's level is print
+_MIN_EDGE_PIXELS = 150  # edge pixels (of the quarter sampled) a direction needs to be judged
 MAX_PIXELS = 40_000_000  # larger frames are not a camera's; refused, not processed
 
 
@@ -97,7 +98,7 @@ class CaptureGate:
     def feed(self, frame: npt.NDArray[np.uint8], at: float) -> CaptureVerdict:
         """Judge one BGR frame seen at monotonic time ``at`` (seconds)."""
         image = _usable_image(frame)
-        found = find_paper(image) if image is not None else None
+        found = find_paper(image, self.kind) if image is not None else None
         if image is None or found is None:
             self.reset()
             return CaptureVerdict(None, False, NO_PAPER, 0.0, 0.0, 0.0)
@@ -180,25 +181,35 @@ def measure_paper(image: npt.NDArray[np.uint8], corners: Corners) -> PaperMeasur
 def measure_sharpness(
     crop: npt.NDArray[np.uint8], mask: npt.NDArray[np.uint8], paper_level: float
 ) -> float:
-    """How steep the steepest ink edges are, relative to the paper's brightness (0..~1).
+    """How steep the ink's edges are, relative to the paper's brightness (0..~1).
 
     Ink on paper steps from dark to the paper's brightness within a pixel or two when sharp;
-    blur of sigma pixels spreads the step (and fades thin strokes), so the steepest slopes
-    fall roughly as 1 / sigma. 1.0 is a black-to-paper step within one pixel.
+    blur of sigma pixels spreads the step (and fades thin strokes), so the slopes fall roughly
+    as 1 / sigma. Edges are judged by the direction they face (across, down, two diagonals),
+    and the worst direction with enough print to judge counts: a paper moved sideways is
+    smeared across the motion only, and its text is as unreadable. 1.0 is a black-to-paper
+    step within one pixel.
     """
     if paper_level < 16:
         return 0.0
-    dx = cv2.Sobel(crop, cv2.CV_16S, 1, 0, ksize=3)
-    dy = cv2.Sobel(crop, cv2.CV_16S, 0, 1, ksize=3)
-    # Sobel's 3x3 is 4x the step across two pixels; (|dx| + |dy|) / 8 is half a one-pixel step.
-    magnitude = cv2.addWeighted(
-        cv2.convertScaleAbs(dx, alpha=0.125), 1.0, cv2.convertScaleAbs(dy, alpha=0.125), 1.0, 0
-    )
-    counts = cv2.calcHist([magnitude], [0], mask, [256], [0, 256]).ravel()
-    total = max(float(counts.sum()), 1.0)
-    above = np.cumsum(counts[::-1])[::-1] / total  # share of pixels at least this steep
-    steep = float(np.count_nonzero(above >= STEEPEST_SHARE))
-    return 2.0 * steep / paper_level
+    dx = cv2.Sobel(crop, cv2.CV_32F, 1, 0, ksize=3)[::2, ::2]
+    dy = cv2.Sobel(crop, cv2.CV_32F, 0, 1, ksize=3)[::2, ::2]
+    inside = mask[::2, ::2] > 0
+    ax, ay = np.abs(dx), np.abs(dy)
+    slope = np.maximum(ax, ay) * 0.25  # Sobel's 3x3 gives 4C for a one-pixel step of C
+    edge = inside & (slope > _PRINT_SLOPE * paper_level)
+    across = ax > 2.4 * ay
+    down = ay > 2.4 * ax
+    rising = ~across & ~down & (dx * dy > 0)
+    falling = ~across & ~down & ~rising
+    worst: float | None = None
+    for facing in (across, down, rising, falling):
+        values = slope[edge & facing]
+        if values.size < _MIN_EDGE_PIXELS:
+            continue  # no print facing this way to judge by
+        steep = float(np.percentile(values, 95))
+        worst = steep if worst is None else min(worst, steep)
+    return 0.0 if worst is None else worst / paper_level
 
 
 def flatten(

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 Corners = npt.NDArray[np.float32]  # 4x2, frame pixels, TL, TR, BR, BL
 
-WORK_WIDTH = 400  # pixels across the copy the coarse search runs on
+WORK_WIDTH = 320  # pixels across the coarse copy: 1280 / 4, which INTER_AREA does fast
 MIN_AREA_FRACTION = 0.01  # candidate regions smaller than this share of the frame are ignored
 _EDGE_SAMPLES = 32  # points per side where the edge is located at full resolution
 _BORDER_MARGIN = 2.0  # a corner this close to the frame edge (full pixels) touches it
@@ -37,8 +37,11 @@ class PaperFind:
     edge_score: float  # mean gradient across the sides, grey levels per pixel
 
 
-def find_paper(image: npt.NDArray[np.uint8]) -> PaperFind | None:
-    """The paper in a BGR (or grey) uint8 frame, or None when there is none to see."""
+def find_paper(image: npt.NDArray[np.uint8], kind: str | None = None) -> PaperFind | None:
+    """The paper in a BGR (or grey) uint8 frame, or None when there is none to see.
+
+    ``kind`` ("a4" or "id_card") says which proportions to expect; None accepts either.
+    """
     if image.ndim == 2:
         grey = image
         bgr = np.asarray(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), np.uint8)
@@ -49,14 +52,10 @@ def find_paper(image: npt.NDArray[np.uint8]) -> PaperFind | None:
     scale = min(1.0, WORK_WIDTH / width)
     small_size = (max(1, round(width * scale)), max(1, round(height * scale)))
     small = np.asarray(cv2.resize(bgr, small_size, interpolation=cv2.INTER_AREA), np.uint8)
-    quads = _coarse_candidates(small)
-    if not quads:
+    found = _coarse(small, {"a4": A4_ASPECT, "id_card": CARD_ASPECT}.get(kind or ""))
+    if found is None:
         return None
-    small_grey = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), np.uint8)
-    scored = [(edge_support(small_grey, quad), quad) for quad in quads]
-    score, best = max(scored, key=lambda item: item[0] * _area(item[1]) ** 0.5)
-    if score <= 0:
-        return None
+    best, score = found
     coarse = (best + 0.5) / scale - 0.5  # small pixel centres -> full pixel centres
     corners = refine_corners(grey, coarse, reach=max(6.0, 2.5 / scale))
     corners = refine_corners(grey, corners, reach=4.0)
@@ -79,42 +78,167 @@ def find_paper(image: npt.NDArray[np.uint8]) -> PaperFind | None:
 
 
 # -- coarse ---------------------------------------------------------------------------------
-def _coarse_candidates(small: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.float64]]:
-    """Quadrilaterals (small-image pixels) around bright, colourless regions."""
+_LEVELS = (45, 60, 75, 85, 92)  # percentiles of brightness the regions are cut at
+_MIN_FILL = 0.85  # a paper's region fills its quadrilateral; merged clutter does not
+_MAX_AREA_FRACTION = 0.92
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    quad: npt.NDArray[np.float64]
+    fill: float  # region area / quadrilateral area
+    outline: npt.NDArray[np.float64]  # the region's simplified hull, clockwise on screen
+
+
+def _coarse(
+    small: npt.NDArray[np.uint8], aspect: float | None
+) -> tuple[npt.NDArray[np.float64], float] | None:
+    """The best paper quadrilateral on the small copy and its edge score, or None."""
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
-    paperness = cv2.subtract(hsv[..., 2], hsv[..., 1])
-    paperness = cv2.GaussianBlur(paperness, (5, 5), 0)
-    otsu, _ = cv2.threshold(paperness, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    paperness = cv2.GaussianBlur(cv2.subtract(hsv[..., 2], hsv[..., 1]), (3, 3), 0)
+    grey = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), np.uint8)
+    candidates: list[_Candidate] = []
+    for channel in (paperness, cv2.GaussianBlur(grey, (3, 3), 0)):
+        candidates += _threshold_candidates(np.asarray(channel, np.uint8))
+    candidates += _edge_candidates(grey)
     total = small.shape[0] * small.shape[1]
+    scored: list[_Scored] = []
+    for candidate in candidates:
+        quad = candidate.quad
+        area = _area(quad)
+        if candidate.fill < _MIN_FILL or not (
+            MIN_AREA_FRACTION * total <= area <= _MAX_AREA_FRACTION * total
+        ):
+            continue
+        sides = _border_sides(quad, small.shape)
+        if sides >= 3:
+            continue
+        if any(np.max(np.abs(quad - other.quad)) < 2.0 for other in scored):
+            continue  # the same paper found at another level
+        # A paper partly out of view is judged on its outline, which follows the frame's edge.
+        shape = candidate.outline if sides and len(candidate.outline) > 4 else quad
+        step = edge_support(grey, shape, darker_inside=0.6 if aspect == CARD_ASPECT else 0.25)
+        if step < _MIN_STEP:
+            continue
+        # Clear edges all round, large, shaped like the paper, and wholly in view.
+        rank = step * area**0.5 * _shape_likeness(quad, aspect) * (0.5 if sides else 1.0)
+        scored.append(_Scored(quad, step, rank))
+    if not scored:
+        return None
+    best = max(scored, key=lambda c: c.rank)
+    # A paper contains its print (a photo, a table), never the reverse: prefer the outer.
+    while True:
+        outer = [
+            c
+            for c in scored
+            if c.rank >= 0.3 * best.rank and _area(c.quad) > _area(best.quad) and _contains(c, best)
+        ]
+        if not outer:
+            return best.quad, best.step
+        best = max(outer, key=lambda c: c.rank)
+
+
+A4_ASPECT = 297 / 210
+CARD_ASPECT = 85.6 / 54
+_MIN_STEP = 8.0  # grey levels between paper and surroundings, at the least
+
+
+@dataclass(frozen=True)
+class _Scored:
+    quad: npt.NDArray[np.float64]
+    step: float  # edge support, grey levels
+    rank: float
+
+
+def _shape_likeness(quad: npt.NDArray[np.float64], aspect: float | None) -> float:
+    """1 for the expected proportions, less the further the (perspective) shape is from it."""
+    sides = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    across, down = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+    ratio = max(across, down) / max(min(across, down), 1e-6)
+    expected = aspect if aspect is not None else (A4_ASPECT + CARD_ASPECT) / 2
+    spread = 0.25 if aspect is not None else 0.4
+    return float(np.exp(-((np.log(ratio / expected) / spread) ** 2) / 2))
+
+
+def _contains(outer: _Scored, inner: _Scored) -> bool:
+    contour = outer.quad.astype(np.float32).reshape(-1, 1, 2)
+    return all(
+        cv2.pointPolygonTest(contour, (float(x), float(y)), False) >= 0 for x, y in inner.quad
+    )
+
+
+def _threshold_candidates(channel: npt.NDArray[np.uint8]) -> list[_Candidate]:
+    """Regions brighter than each of several levels of ``channel``."""
+    otsu, _ = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    levels = {int(otsu), *(int(v) for v in np.percentile(channel[::2, ::2], _LEVELS))}
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
-    quads: list[npt.NDArray[np.float64]] = []
-    for level in (otsu, otsu + 25, otsu - 25):
+    found: list[_Candidate] = []
+    for level in sorted(levels):
         if not 0 < level < 255:
             continue
-        mask = cv2.morphologyEx(np.asarray(paperness > level, np.uint8), cv2.MORPH_OPEN, kernel)
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
-        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        for contour in contours:
-            if cv2.contourArea(contour) < MIN_AREA_FRACTION * total:
-                continue
-            quad = quad_from_contour(contour)
-            if quad is not None:
-                quads.append(quad)
-    return quads
+        mask = cv2.morphologyEx(np.asarray(channel > level, np.uint8), cv2.MORPH_OPEN, kernel)
+        found += _region_candidates(np.asarray(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)))
+    return found
+
+
+def _edge_candidates(grey: npt.NDArray[np.uint8]) -> list[_Candidate]:
+    """Regions enclosed by edges: a paper in a shadow, or a card no brighter than the table."""
+    edges = cv2.Canny(grey, 30, 90)
+    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    # The print is islands inside the paper's region, which ends at the paper's edge.
+    return _region_candidates(np.asarray(cv2.bitwise_not(edges)), cv2.RETR_CCOMP)
+
+
+def _region_candidates(
+    mask: npt.NDArray[np.uint8], mode: int = cv2.RETR_EXTERNAL
+) -> list[_Candidate]:
+    total = mask.shape[0] * mask.shape[1]
+    contours, _ = cv2.findContours(mask, mode, cv2.CHAIN_APPROX_SIMPLE)
+    found = []
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < MIN_AREA_FRACTION * total:
+            continue
+        outline = _outline_of(contour)
+        quad = _quad_of(outline)
+        if quad is not None:
+            found.append(_Candidate(quad, float(area / max(_area(quad), 1.0)), outline))
+    return found
+
+
+def _border_sides(quad: npt.NDArray[np.float64], shape: tuple[int, ...]) -> int:
+    """On how many of the frame's four sides the quadrilateral lies."""
+    height, width = shape[:2]
+    return int(
+        (quad[:, 0].min() <= 1)
+        + (quad[:, 1].min() <= 1)
+        + (quad[:, 0].max() >= width - 2)
+        + (quad[:, 1].max() >= height - 2)
+    )
 
 
 def quad_from_contour(contour: npt.NDArray[Any]) -> npt.NDArray[np.float64] | None:
     """The largest quadrilateral on the contour's convex hull, or None if it has no area."""
+    return _quad_of(_outline_of(contour))
+
+
+def _outline_of(contour: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    """The contour's convex hull simplified to at most 8 corners, clockwise on screen."""
     hull = cv2.convexHull(contour)
     perimeter = cv2.arcLength(hull, True)
-    if perimeter <= 0:
-        return None
     approx = hull
     for epsilon in (0.01, 0.02, 0.03, 0.05):
         approx = cv2.approxPolyDP(hull, epsilon * perimeter, True)
         if len(approx) <= 8:
             break
     points = approx.reshape(-1, 2).astype(np.float64)
+    x, y = points[:, 0], points[:, 1]
+    if float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) < 0:
+        points = points[::-1]
+    return points
+
+
+def _quad_of(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
     if len(points) < 4:
         return None
     if len(points) > 4:
@@ -143,23 +267,46 @@ def _region_touches_border(quad: npt.NDArray[np.float64], size: tuple[int, int])
     )
 
 
-def edge_support(grey: npt.NDArray[np.uint8], quad: npt.NDArray[np.float64]) -> float:
-    """Mean brightness step across the quadrilateral's sides (inside minus outside, >= 0)."""
-    profiles, _, _ = _sample_across_sides(grey, quad, reach=2.0, samples=24, margin=0.1)
-    steps = profiles[:, :2].mean(axis=1) - profiles[:, -2:].mean(axis=1)
-    per_side = np.abs(steps.reshape(4, -1).mean(axis=1))
-    # A side along the frame's edge (a paper partly out of view) has nothing outside to see.
+def edge_support(
+    grey: npt.NDArray[np.uint8], quad: npt.NDArray[np.float64], darker_inside: float = 0.25
+) -> float:
+    """How clearly the quadrilateral's sides are a paper's edges, in grey levels (>= 0).
+
+    The weakest side's median step from inside to outside. Paper is brighter than what it
+    lies on; a darker inside (a phone, a shadow, a card on a white sheet) counts only
+    ``darker_inside`` of its step.
+    """
+    reach, samples = 3.0, 24
+    profiles, points, normals = _sample_across_sides(grey, quad, reach, samples, margin=0.1)
+    # The step across two pixels, wherever it lies within +-2 pixels of the side, so a
+    # quadrilateral a pixel or two off the true edge still scores its full contrast.
+    drops = profiles[:, :-2] - profiles[:, 2:]
+    brighter = drops.max(axis=1)
+    darker = -drops.min(axis=1)
+    steps = np.where(brighter >= darker, brighter, -darker)
+    steps = steps.reshape(len(quad), -1)
+    # Where the outside lies beyond the frame (a paper partly out of view) there is no edge.
     height, width = grey.shape
-    ends = np.roll(quad, -1, axis=0)
-    on_border = (
-        ((quad[:, 0] <= 1) & (ends[:, 0] <= 1))
-        | ((quad[:, 1] <= 1) & (ends[:, 1] <= 1))
-        | ((quad[:, 0] >= width - 2) & (ends[:, 0] >= width - 2))
-        | ((quad[:, 1] >= height - 2) & (ends[:, 1] >= height - 2))
+    outside = points.reshape(len(quad), samples, 2) + reach * normals[:, None, :]
+    seen = (
+        (outside[..., 0] >= 0)
+        & (outside[..., 0] <= width - 1)
+        & (outside[..., 1] >= 0)
+        & (outside[..., 1] <= height - 1)
     )
+    on_border = seen.sum(axis=1) < samples // 3
+    if seen.all():
+        per_side = np.median(steps, axis=1)
+    else:
+        per_side = np.array(
+            [np.median(r[m]) if m.any() else 0.0 for r, m in zip(steps, seen, strict=True)]
+        )
     if np.all(on_border):
         return 0.0
-    return float(per_side[~on_border].min())  # a real paper shows every side in view
+    in_view = per_side[~on_border]
+    if np.all(in_view > 0):
+        return float(in_view.min())  # a real paper shows every side in view
+    return darker_inside * float(np.abs(in_view).min())
 
 
 # -- fine -----------------------------------------------------------------------------------
@@ -204,8 +351,8 @@ def _sample_across_sides(
     points = starts[:, None, :] + t[None, :, None] * direction[:, None, :]  # 4 x n x 2
     offsets = np.arange(-reach, reach + 0.5, 1.0)
     where = points[:, :, None, :] + offsets[None, None, :, None] * normals[:, None, None, :]
-    map_x = where[..., 0].reshape(4 * samples, -1).astype(np.float32)
-    map_y = where[..., 1].reshape(4 * samples, -1).astype(np.float32)
+    map_x = where[..., 0].reshape(len(quad) * samples, -1).astype(np.float32)
+    map_y = where[..., 1].reshape(len(quad) * samples, -1).astype(np.float32)
     profiles = cv2.remap(
         grey, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     ).astype(np.float32)
@@ -280,8 +427,7 @@ def order_corners(points: npt.NDArray[np.floating]) -> Corners:
 
 
 def _area(quad: npt.NDArray[np.floating]) -> float:
-    x, y = quad[:, 0].astype(np.float64), quad[:, 1].astype(np.float64)
-    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2)
+    return float(abs(cv2.contourArea(np.asarray(quad, np.float32).reshape(-1, 1, 2))))
 
 
 def quad_area(quad: npt.NDArray[np.floating]) -> float:
