@@ -22,3 +22,25 @@ def test_the_browser_is_the_system_chromium(browser, chromium_path):
     ).stdout
 
     assert browser.version in installed  # "Chromium 156.0.8078.79 built on Debian ..."
+
+
+def test_log_in_fills_the_login_form_and_each_role_lands_on_its_home(browser, server, log_in):
+    homes = {
+        "officer": "/console/officer",
+        "admin": "/console/admin/kiosks",
+        "technician": "/console/tech",
+    }
+    for role, home in homes.items():
+        context = browser.new_context()
+        page = log_in(context.new_page(), role)
+
+        assert page.url == server.url + home, role
+        assert page.locator("form[action='/console/logout']").count() == 1
+        context.close()
+
+
+def test_log_in_with_a_wrong_password_stays_on_the_login_page(page, server, log_in):
+    log_in(page, "officer", password="not-the-password")
+
+    assert "/console/login" in page.url
+    assert page.locator("form[action='/console/logout']").count() == 0
