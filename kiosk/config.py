@@ -36,6 +36,9 @@ class KioskConfig:
     heartbeat_interval: float = 30.0
     server_timeout: float = 10.0
     ca_bundle: str = ""
+    audio_volume: int = 80  # spoken guidance, 0-100
+    speech_dir: str = ""  # set: spoken guidance is written there as WAV files, not played
+    follow_opening_hours: bool = False  # outside the location's hours: no printing, no applying
     technician_pin_hash: str = ""  # empty: no technician mode at the screen (adm-diag still works)
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
 
@@ -130,6 +133,18 @@ def load_config(path: Path) -> KioskConfig:
         except PinFormatError as exc:
             raise ConfigError(f"{path}: [technician] {exc}") from exc
 
+    audio = data.get("audio", {})
+    volume = audio.get("volume", 80) if isinstance(audio, dict) else None
+    if not isinstance(volume, int) or isinstance(volume, bool) or not 0 <= volume <= 100:
+        raise ConfigError(f"{path}: [audio] volume must be a whole number from 0 to 100")
+    speech_dir = audio.get("speech_dir", "") if isinstance(audio, dict) else ""
+    if not isinstance(speech_dir, str):
+        raise ConfigError(f"{path}: [audio] speech_dir must be a string")
+
+    follow_hours = kiosk.get("follow_opening_hours", False)
+    if not isinstance(follow_hours, bool):
+        raise ConfigError(f"{path}: [kiosk] follow_opening_hours must be true or false")
+
     return KioskConfig(
         kiosk_id=_get(kiosk, "id", str, path, "kiosk"),
         server_url=url.rstrip("/"),
@@ -140,6 +155,9 @@ def load_config(path: Path) -> KioskConfig:
         heartbeat_interval=float(heartbeat),
         server_timeout=float(server.get("timeout", 10)),
         ca_bundle=str(server.get("ca_bundle", "")),
+        audio_volume=volume,
+        speech_dir=speech_dir,
+        follow_opening_hours=follow_hours,
         technician_pin_hash=pin_hash,
         devices=devices,
     )

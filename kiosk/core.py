@@ -20,10 +20,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from devices.a4 import A4Printer
-from devices.contract import Device, HealthLevel, StatusEvent
+from devices.contract import Device, DeviceState, HealthLevel, StatusEvent
 from devices.counters import CounterStore
 from devices.errors import DeviceError, DeviceNotReady
 from devices.receipt import ReceiptPrinter
@@ -43,8 +44,9 @@ from kiosk.events import (
 from kiosk.outbox import Outbox
 from kiosk.pickup import PickupPrinting, shown_documents
 from kiosk.qr_pipeline import decode_frame
-from kiosk.remote_config import RemoteConfig
+from kiosk.remote_config import ConfigApplied, RemoteConfig
 from kiosk.server_client import PrintJob, ServerClient
+from kiosk.service_state import Facts, ServiceState, decide
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,8 @@ class KioskCore:
         self.a4 = self._typed("a4", A4Printer)
         self.outbox = Outbox(config.data_dir / "outbox.sqlite3", self._send)
         self.remote_config = RemoteConfig(config.data_dir / "server-config.json")
+        self.remote_config.add_listener(self._config_applied)
+        self.server_reachable = True  # until a heartbeat says otherwise
         self.pickup = PickupPrinting(
             self.server, self.a4, self.receipt, self.outbox, self._emit, lambda: self.kiosk_name
         )
@@ -325,18 +329,68 @@ class KioskCore:
             self._refresh_printers()
             try:
                 ack = self.server.heartbeat(self.health_payload())
-                if ack.get("config_version") != self.remote_config.version:
+                self._reachable(True)
+                if ack.get("config_version") != self.remote_config.newest_version:
                     self._fetch_config()
-            except (ServerUnavailable, ServerRefused) as exc:
+                if self.remote_config.locations_stale():
+                    self.remote_config.set_locations(self.server.locations())
+            except ServerUnavailable as exc:
+                self._reachable(False)
+                log.warning("heartbeat not delivered: %s", exc)
+            except ServerRefused as exc:
                 log.warning("heartbeat not delivered: %s", exc)
             if self._stop_heartbeat.wait(self.config.heartbeat_interval):
                 return
 
     def _fetch_config(self) -> None:
-        """Take the configuration the office set; the next heartbeat reports its version."""
+        """Take the configuration the office set, between sessions; then its locations list."""
         config = self.server.fetch_config()
-        self.remote_config.apply(config)
+        self.remote_config.offer(config)
+        self.remote_config.set_locations(self.server.locations())
+
+    def _reachable(self, reachable: bool) -> None:
+        if reachable != self.server_reachable:
+            log.info("server %s", "reachable again" if reachable else "unreachable")
+        self.server_reachable = reachable
+
+    def _config_applied(self, config: dict[str, Any]) -> None:
         self.kiosk_name = str(config.get("kiosk_name") or self.kiosk_name)
+        place = config.get("location")
+        name = str(place.get("name", "")) if isinstance(place, dict) else ""
+        self._emit(ConfigApplied(version=int(config.get("version", 0)), location_name=name))
+
+    # -- sessions and what is offered (see kiosk/service_state.py) ---------------------------
+    def session_started(self) -> None:
+        """A citizen is using the kiosk: configuration changes wait until they are done."""
+        self.remote_config.begin_session()
+
+    def session_ended(self) -> None:
+        """The citizen left: a configuration that waited takes effect now."""
+        self.remote_config.end_session()
+
+    def enabled_services(self) -> list[dict[str, Any]]:
+        """The services citizens may apply for at this kiosk now (code, name_id, name_en)."""
+        return self.remote_config.services()
+
+    def service_state(self, now: datetime | None = None) -> ServiceState:
+        """What the kiosk offers now; cheap and without I/O, so a face may ask on its UI thread."""
+        printers = {"a4": self.a4, "receipt": self.receipt}
+        location = self.remote_config.get("location")
+        facts = Facts(
+            now=now or datetime.now(UTC),
+            server_reachable=self.server_reachable,
+            printer_problems=tuple(
+                role
+                for role, printer in printers.items()
+                if printer.state in (DeviceState.ERROR, DeviceState.OFFLINE)
+            ),
+            location=location if isinstance(location, dict) else None,
+            enabled_services=tuple(self.remote_config.service_codes()),
+            config_known=self.remote_config.version > 0,
+            locations=self.remote_config.locations,
+            follow_hours=self.config.follow_opening_hours,
+        )
+        return decide(facts)
 
     def _run(self) -> None:
         self._open_devices()

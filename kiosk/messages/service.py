@@ -1,0 +1,54 @@
+"""Texts of the degraded modes: no server, a printer that cannot print, outside opening hours."""
+
+MESSAGES = {
+    "service.offline": {
+        "id": "Tidak tersambung ke server. Cetak dokumen dan cek status menunggu sambungan; "
+        "pengajuan tetap bisa dibuat dan dikirim otomatis nanti.",
+        "en": "Not connected to the server. Printing and status checks wait for the connection; "
+        "applications can still be made and are sent automatically later.",
+    },
+    "service.printer": {
+        "id": "Printer anjungan ini sedang tidak dapat mencetak.",
+        "en": "This kiosk's printer cannot print right now.",
+    },
+    "service.nearest": {
+        "id": "Anjungan terdekat: {name}, {address}.",
+        "en": "Nearest other kiosk: {name}, {address}.",
+    },
+    "service.nearest.unknown": {
+        "id": "Silakan tanyakan anjungan lain kepada petugas.",
+        "en": "Please ask an officer for another kiosk.",
+    },
+    "service.closed": {"id": "Anjungan sedang tutup.", "en": "The kiosk is closed now."},
+    "service.closed.when": {
+        "id": "Anjungan sedang tutup. Buka lagi {when}.",
+        "en": "The kiosk is closed now. Opens again {when}.",
+    },
+    "service.closed.still": {
+        "id": "Informasi, cek status, survei dan pengaduan tetap bisa dipakai.",
+        "en": "Information, status checks, the survey and complaints still work.",
+    },
+    "service.opens_day": {"id": "{day} {time} {zone}", "en": "{day} {time} {zone}"},
+    "service.opens_today": {
+        "id": "hari ini pukul {time} {zone}",
+        "en": "today at {time} {zone}",
+    },
+    "service.reason.closed": {
+        "id": "Tutup di luar jam buka.",
+        "en": "Closed outside opening hours.",
+    },
+    "service.reason.closed.when": {"id": "Buka lagi {when}.", "en": "Opens again {when}."},
+    "service.reason.printer": {
+        "id": "Printer tidak dapat mencetak. Lihat anjungan terdekat di atas.",
+        "en": "The printer cannot print. See the nearest kiosk above.",
+    },
+    "service.reason.print_waits": {
+        "id": "Menunggu sambungan ke server.",
+        "en": "Waiting for the connection to the server.",
+    },
+    "service.reason.offline": {
+        "id": "Perlu sambungan ke server. Coba lagi nanti.",
+        "en": "Needs the connection to the server. Please try later.",
+    },
+    "service.location": {"id": "Lokasi: {name}", "en": "Location: {name}"},
+}
