@@ -16,6 +16,8 @@ packages=(
   fonts-dejavu-core       # embedded fonts of the issued PDF documents
   postgresql              # the server's tests run on PostgreSQL as well as SQLite
   chromium                # console browser tests: Playwright drives this one, never a download
+  espeak-ng               # spoken guidance on the kiosk, offline, with an Indonesian voice
+  alsa-utils              # aplay: plays the spoken guidance on the kiosk's speakers
 )
 
 missing=()
