@@ -1,12 +1,16 @@
 """The ways the QR reader looks at one frame, cheapest first: each is a picture and a decoder.
 
-Every variant answers a trouble phones show the camera: ``grey`` the plain frame (zxing-cpp also
-tries it inverted, for dark mode); ``soften`` and ``median`` smooth the screen's pixel grid and
-the moire it makes before binarising; ``half`` halves the frame (noise, moire, codes held too
-close); ``enlarge`` doubles it for small codes; ``clahe`` evens out glare and a dim screen;
-``sharpen`` and ``region_sharpen`` undo some blur (the latter on the code's region only, enlarged);
-``fixed`` uses a global threshold for low-contrast screens; ``pyzbar`` is a second opinion of a
-different decoder. A variant returns the texts it read, possibly none.
+Every step answers a trouble phones show the camera. ``half`` comes first: the grey frame at
+half size, a quarter of the pixels, reads most phones held at a normal distance in a fraction
+of the time of the full frame, and its averaging calms sensor noise; ``grey`` is the full frame,
+for small codes (zxing-cpp also tries each picture inverted, for dark mode); ``clahe_half`` and
+``clahe_soft`` even out contrast locally (a dim screen, a washed-out one, a reflection over part
+of the code); ``soften`` and ``median`` smooth the screen's pixel grid and the moire it makes
+before binarising; ``region_sharpen`` and ``region_enlarge`` enlarge the busiest patch of the
+frame (where the code is), sharpened or not, for blurred and small codes; ``sharpen`` sharpens
+the whole frame; ``fixed`` binarises with one global threshold; ``region_pyzbar`` asks a
+different decoder (zbar) for a second opinion. A step returns the raw bytes of the codes it
+read, possibly none; judging them is kiosk/codes.py's work.
 """
 
 from __future__ import annotations
@@ -116,10 +120,10 @@ def _region_pyzbar(grey: Grey) -> list[bytes]:
 
 # Ordered by codes rescued per millisecond on the generated hard frames (bench/qr_read.py).
 LADDER: tuple[Variant, ...] = (
-    Variant("grey", zxing, "none"),
+    Variant("half", lambda g: zxing(_half(g)), "none"),
+    Variant("grey", zxing, "small"),
     Variant("clahe_half", lambda g: zxing(_CLAHE.apply(_half(g))), "contrast"),
     Variant("soften", lambda g: zxing(cv2.GaussianBlur(g, (0, 0), 1.5)), "moire"),
-    Variant("half", lambda g: zxing(_half(g)), "noise"),
     Variant(
         "clahe_soft", lambda g: zxing(_CLAHE.apply(cv2.GaussianBlur(g, (0, 0), 1.2))), "contrast"
     ),
