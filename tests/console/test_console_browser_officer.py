@@ -236,10 +236,20 @@ def test_reprint_approval_shows_the_new_code_once(page, server, kiosk_api, log_i
     assert [d["number"] for d in typed.json()["documents"]] == [number]
 
 
-def test_the_queue_on_a_phone_fits_its_width(phone_page, server, kiosk_api, log_in, screenshot):
-    submit(kiosk_api)
+def test_the_queue_and_an_application_on_a_phone_fit_its_width(
+    phone_page, server, kiosk_api, log_in, screenshot
+):
+    ticket = submit(kiosk_api)
     log_in(phone_page, "officer")
 
     assert phone_page.locator("#queue tbody tr[data-ticket]").count() == 1
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone_page, "officer_queue_phone")
+    with phone_page.expect_navigation():
+        phone_page.click(f"tr[data-ticket='{ticket}'] a")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    actions = phone_page.locator("#actions").bounding_box()
+    papers = phone_page.locator("#papers").bounding_box()
+    assert actions is not None and papers is not None
+    assert actions["y"] < papers["y"]  # on a phone the steps come first, then the details
+    screenshot(phone_page, "officer_application_phone")
