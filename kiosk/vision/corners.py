@@ -78,7 +78,7 @@ def find_paper(image: npt.NDArray[np.uint8], kind: str | None = None) -> PaperFi
 
 
 # -- coarse ---------------------------------------------------------------------------------
-_LEVELS = (45, 60, 75, 85, 92)  # percentiles of brightness the regions are cut at
+_LEVELS = (50, 70, 85)  # percentiles of brightness the regions are cut at
 _MIN_FILL = 0.85  # a paper's region fills its quadrilateral; merged clutter does not
 _MAX_AREA_FRACTION = 0.92
 
@@ -98,11 +98,12 @@ def _coarse(
     paperness = cv2.GaussianBlur(cv2.subtract(hsv[..., 2], hsv[..., 1]), (3, 3), 0)
     grey = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), np.uint8)
     candidates: list[_Candidate] = []
-    for channel in (paperness, cv2.GaussianBlur(grey, (3, 3), 0)):
+    for channel in (paperness, cv2.GaussianBlur(grey, (3, 3), 0), _unlike_border(small)):
         candidates += _threshold_candidates(np.asarray(channel, np.uint8))
     candidates += _edge_candidates(grey)
     total = small.shape[0] * small.shape[1]
     scored: list[_Scored] = []
+    judged: list[npt.NDArray[np.float64]] = []
     for candidate in candidates:
         quad = candidate.quad
         area = _area(quad)
@@ -113,15 +114,19 @@ def _coarse(
         sides = _border_sides(quad, small.shape)
         if sides >= 3:
             continue
-        if any(np.max(np.abs(quad - other.quad)) < 2.0 for other in scored):
+        likeness = _shape_likeness(quad, aspect)
+        if likeness < 0.1:
+            continue  # a pen, a folder's edge: nothing shaped like the paper
+        if any(np.max(np.abs(quad - other)) < 3.0 for other in judged):
             continue  # the same paper found at another level
+        judged.append(quad)
         # A paper partly out of view is judged on its outline, which follows the frame's edge.
         shape = candidate.outline if sides and len(candidate.outline) > 4 else quad
         step = edge_support(grey, shape, darker_inside=0.6 if aspect == CARD_ASPECT else 0.25)
         if step < _MIN_STEP:
             continue
         # Clear edges all round, large, shaped like the paper, and wholly in view.
-        rank = step * area**0.5 * _shape_likeness(quad, aspect) * (0.5 if sides else 1.0)
+        rank = step * area**0.5 * likeness * (0.5 if sides else 1.0)
         scored.append(_Scored(quad, step, rank))
     if not scored:
         return None
@@ -167,6 +172,15 @@ def _contains(outer: _Scored, inner: _Scored) -> bool:
     )
 
 
+def _unlike_border(small: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """How far each pixel's colour is from the table's: the median colour along the frame's rim."""
+    rim = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]])
+    table = np.median(rim, axis=0)
+    difference = cv2.absdiff(small, np.full_like(small, table.astype(np.uint8)))
+    distance = cv2.transform(difference, np.full((1, 3), 1 / 1.5, np.float32))
+    return np.asarray(cv2.GaussianBlur(distance, (3, 3), 0), np.uint8)
+
+
 def _threshold_candidates(channel: npt.NDArray[np.uint8]) -> list[_Candidate]:
     """Regions brighter than each of several levels of ``channel``."""
     otsu, _ = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -182,11 +196,25 @@ def _threshold_candidates(channel: npt.NDArray[np.uint8]) -> list[_Candidate]:
 
 
 def _edge_candidates(grey: npt.NDArray[np.uint8]) -> list[_Candidate]:
-    """Regions enclosed by edges: a paper in a shadow, or a card no brighter than the table."""
+    """Regions closed in by edges: a paper in a shadow, or a card no brighter than the table.
+
+    Whatever the outside (the part of the frame reachable from its rim without crossing an
+    edge) does not reach is enclosed: the paper with all its print, whatever its colours.
+    """
     edges = cv2.Canny(grey, 30, 90)
     edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    # The print is islands inside the paper's region, which ends at the paper's edge.
-    return _region_candidates(np.asarray(cv2.bitwise_not(edges)), cv2.RETR_CCOMP)
+    count, labels = cv2.connectedComponents(np.asarray(cv2.bitwise_not(edges)), connectivity=4)
+    rim = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    outside = np.zeros(count, bool)
+    outside[rim] = True
+    outside[0] = False  # label 0 is the edges themselves: they belong to what they enclose
+    # stray edges that enclose nothing are thin lines: opening removes them
+    enclosed = cv2.morphologyEx(
+        np.asarray(~outside[labels], np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)
+    )
+    # and the paper's blank interior alone, when print does not cut it up
+    interiors = _region_candidates(np.asarray(cv2.bitwise_not(edges)), cv2.RETR_CCOMP)
+    return _region_candidates(np.asarray(enclosed)) + interiors
 
 
 def _region_candidates(
@@ -201,8 +229,9 @@ def _region_candidates(
             continue
         outline = _outline_of(contour)
         quad = _quad_of(outline)
-        if quad is not None:
-            found.append(_Candidate(quad, float(area / max(_area(quad), 1.0)), outline))
+        if quad is None:
+            continue
+        found.append(_Candidate(quad, float(area / max(_area(quad), 1.0)), outline))
     return found
 
 
