@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-WIDTH, HEIGHT = 640, 200
+WIDTH, HEIGHT = 960, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
 MAX_SERIES = 6
 
@@ -24,7 +24,7 @@ class Chart:
     height: int
     series: list[Series]
     y_ticks: list[tuple[float, int]]  # (y, value)
-    x_ticks: list[tuple[float, str]]  # (x, "HH:MM")
+    x_ticks: list[tuple[float, str]]  # (x, "HH:MM" or "HH:MM:SS")
     left: int
     right: int
     top: int
