@@ -359,3 +359,36 @@ def test_a_reprint_without_a_reason_makes_no_code(server):
     assert response.status_code == 422
     assert 'id="reprint-code"' not in response.text
     assert audit_actions(server.data_dir, "document.reprint") == []
+
+
+def test_two_officers_taking_the_same_step_only_one_takes_it(server, kiosk_api):
+    ticket = submit(kiosk_api)
+    first, second = logged_in(server), logged_in(server)
+    application_page(first, ticket)
+    application_page(second, ticket)  # both see "submitted" and its button
+
+    taken = first.post(f"{OFFICER_PAGES}/applications/{ticket}/verify")
+    again = second.post(f"{OFFICER_PAGES}/applications/{ticket}/verify")
+
+    assert taken.status_code == 303
+    assert again.status_code == 409
+    steps = [
+        action
+        for _actor, action, subject in audit_actions(server.data_dir, "application.")
+        if subject == ticket
+    ]
+    assert steps.count("application.in_verification") == 1
+
+
+def test_officer_pages_in_english(server, kiosk_api):
+    ticket = submit(kiosk_api)
+    officer = logged_in(server)
+    officer.http.cookies.set("adm_lang", "en")
+
+    queue = officer.get(OFFICER_PAGES)
+    detail = application_page(officer, ticket)
+
+    assert "Application queue" in queue.text
+    assert "Received, waiting for verification" in queue.text
+    assert "Start verification" in detail.text
+    assert "Birth certificate" in detail.text
