@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     # pool holds as many connections. Others wait up to admission_wait_seconds, then get 503.
     max_concurrent_requests: int = 16
     admission_wait_seconds: float = 10.0
+    # Heartbeats (server/heartbeats.py): written in batches this often; kiosks' credentials
+    # cached in memory (server/kiosk_cache.py) and trusted this long, the most another server
+    # process takes to refuse a kiosk revoked through this one.
+    heartbeat_flush_seconds: float = 1.0
+    kiosk_cache_seconds: float = 5.0
     max_request_bytes: int = 1_000_000
     max_upload_request_bytes: int = 11_000_000  # an application with its photographed papers
 

@@ -4,6 +4,10 @@ The scheme is written down in kiosk/request_signing.py (the kiosk's side). Here 
 checks it: the kiosk exists and is not revoked, the signature matches the digest of its secret
 that enrolment stored, the timestamp is within five minutes of the server's clock, and, for
 anything that changes state, the nonce has not been seen from that kiosk before.
+
+Heartbeats, by far the most frequent request, take a shorter path (heartbeat_caller): the same
+checks against credentials cached in memory, and replay protection by the kiosk's heartbeat
+times instead of stored nonces (server/kiosk_cache.py, server/heartbeats.py).
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from server.api.deps import SessionDep
 from server.api.errors import ApiError
+from server.kiosk_cache import KioskCache, KioskEntry
 from server.models import Kiosk, RequestNonce
 
 SCHEME = "ADM-HMAC"
@@ -80,13 +86,10 @@ def expected_signature(key_hex: str, req: SignedRequest) -> str:
     return hmac.new(key_hex.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
-def current_kiosk(
-    session: SessionDep, req: Annotated[SignedRequest, Depends(signed_request)]
-) -> Kiosk:
-    """The calling kiosk, or 401 (unknown, bad signature, stale, replayed) / 403 (revoked)."""
-    kiosk = session.get(Kiosk, req.kiosk_id)
-    if kiosk is None or not hmac.compare_digest(
-        expected_signature(kiosk.credential_hash, req), req.sig
+def _check(credential_hash: str | None, revoked: bool, req: SignedRequest) -> None:
+    """401 for an unknown kiosk, a wrong signature or a stale time; 403 for a revoked kiosk."""
+    if credential_hash is None or not hmac.compare_digest(
+        expected_signature(credential_hash, req), req.sig
     ):
         raise _refuse("unauthenticated", "Unknown kiosk or wrong signature")
     now = time.time()
@@ -97,16 +100,33 @@ def current_kiosk(
             "The request's time is too far from the server's clock",
             server_time=int(now),
         )
-    if kiosk.revoked_at is not None:
+    if revoked:
         raise ApiError(403, "kiosk_revoked", "This kiosk has been revoked by the office")
+
+
+def replayed() -> ApiError:
+    # The same signed request again: someone recorded it, or a proxy resent it.
+    return _refuse("replayed", "This request was already received")
+
+
+def current_kiosk(
+    session: SessionDep, req: Annotated[SignedRequest, Depends(signed_request)]
+) -> Kiosk:
+    """The calling kiosk, or 401 (unknown, bad signature, stale, replayed) / 403 (revoked)."""
+    kiosk = session.get(Kiosk, req.kiosk_id)
+    _check(
+        None if kiosk is None else kiosk.credential_hash,
+        kiosk is not None and kiosk.revoked_at is not None,
+        req,
+    )
+    assert kiosk is not None
     seen_at = datetime.now()
     if req.method not in SAFE_METHODS:
         session.add(RequestNonce(kiosk_id=kiosk.id, nonce=req.nonce, seen_at=seen_at))
         try:
             session.flush()
         except IntegrityError:
-            # The same signed request again: someone recorded it, or a proxy resent it.
-            raise _refuse("replayed", "This request was already received") from None
+            raise replayed() from None
         if random.random() < 1 / 256:  # now and then, forget nonces older than any valid ts
             cutoff = seen_at - timedelta(seconds=2 * WINDOW_SECONDS)
             session.execute(delete(RequestNonce).where(RequestNonce.seen_at < cutoff))
@@ -115,3 +135,33 @@ def current_kiosk(
 
 
 CurrentKiosk = Annotated[Kiosk, Depends(current_kiosk)]
+
+
+@dataclass(frozen=True)
+class HeartbeatCaller:
+    """A kiosk whose signed heartbeat checked out against the credential cache."""
+
+    kiosk: KioskEntry
+    request: SignedRequest
+
+
+async def heartbeat_caller(
+    request: Request, req: Annotated[SignedRequest, Depends(signed_request)]
+) -> HeartbeatCaller:
+    """current_kiosk for heartbeats: the same answers, from memory (server/kiosk_cache.py).
+
+    No session and no thread when the kiosk is cached; else one thread-pool call reads it.
+    Replays are the route's to refuse (server/heartbeats.py), once the body is valid.
+    """
+    cache: KioskCache = request.app.state.kiosk_cache
+    entry = cache.get(req.kiosk_id) or await run_in_threadpool(cache.load, req.kiosk_id)
+    _check(
+        None if entry is None else entry.credential_hash,
+        entry is not None and entry.revoked,
+        req,
+    )
+    assert entry is not None
+    return HeartbeatCaller(entry, req)
+
+
+HeartbeatKiosk = Annotated[HeartbeatCaller, Depends(heartbeat_caller)]

@@ -10,6 +10,8 @@ from server.demo import DEMO_KIOSK_ID
 from server.models import Kiosk
 
 ME = "/api/v1/kiosk/me"
+HEARTBEAT = "/api/v1/kiosk/heartbeat"
+BEAT = {"app_version": "0.1.0", "outbox_pending": 0, "devices": []}
 STAFF_DOCUMENTS = "/api/v1/staff/documents"
 
 
@@ -75,6 +77,68 @@ def test_revoked_kiosk_cannot_claim_a_pickup_code(server):
 
     assert response.status_code == 403
     assert server.reason(response) == "kiosk_revoked"
+
+
+# Heartbeats are checked against credentials cached in memory (server/kiosk_cache.py): the same
+# answers as every other kiosk request, and a change made through this process counts at once.
+
+
+def beat(server, credential: str | None = None):
+    return server.client.post(HEARTBEAT, json=BEAT, headers=server.kiosk_headers(credential))
+
+
+def test_a_heartbeat_with_a_wrong_secret_or_an_unknown_kiosk_is_unauthenticated(server):
+    secret = server.kiosk_credential.partition(":")[2]
+    assert beat(server).status_code == 200  # the kiosk is cached now
+
+    for credential in (f"{DEMO_KIOSK_ID}:not-the-secret", f"ADM-9999-99:{secret}"):
+        response = beat(server, credential)
+
+        assert (response.status_code, server.reason(response)) == (401, "unauthenticated")
+
+
+def test_a_kiosk_revoked_by_the_office_is_refused_at_its_next_heartbeat(server):
+    assert beat(server).status_code == 200  # the kiosk is cached now
+
+    revoked = server.client.post(
+        f"/api/v1/staff/kiosks/{DEMO_KIOSK_ID}/revoke",
+        json={"reason": "dicuri"},
+        headers=server.staff_headers(),
+    )
+
+    assert revoked.status_code == 200, revoked.text
+    response = beat(server)
+    assert (response.status_code, server.reason(response)) == (403, "kiosk_revoked")
+
+
+def test_a_kiosk_revoked_by_a_bulk_update_is_refused_at_its_next_heartbeat(server):
+    assert beat(server).status_code == 200
+    with server.db() as session:  # as an operator's script through the app's sessions would
+        session.execute(
+            update(Kiosk).where(Kiosk.id == DEMO_KIOSK_ID).values(revoked_at=datetime.now())
+        )
+
+    response = beat(server)
+
+    assert (response.status_code, server.reason(response)) == (403, "kiosk_revoked")
+
+
+def test_after_enrolling_again_the_old_credential_no_longer_beats(server):
+    old = server.kiosk_credential
+    assert beat(server, old).status_code == 200
+    code = server.client.post(
+        f"/api/v1/staff/kiosks/{DEMO_KIOSK_ID}/enrolment-code", headers=server.staff_headers()
+    )
+    assert code.status_code == 201, code.text
+    assert beat(server, old).status_code == 200  # not before the new code is used
+
+    enrolled = server.client.post(
+        "/api/v1/kiosk/enrol", json={"enrolment_code": code.json()["enrolment_code"]}
+    )
+
+    assert enrolled.status_code == 201, enrolled.text
+    assert beat(server, old).status_code == 401
+    assert beat(server, enrolled.json()["credential"]).status_code == 200
 
 
 def test_kiosk_with_correct_credential_learns_its_id_and_name(server):

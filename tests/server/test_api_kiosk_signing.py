@@ -45,9 +45,70 @@ def test_a_replayed_heartbeat_is_refused_and_changes_nothing(server):
 
     assert replay.status_code == 401
     assert server.reason(replay) == "replayed"
+    # The office's view writes the pending heartbeats first: the old figure did not come back.
+    assert outbox_in_fleet_view(server) == 0
     with server.db() as session:
         kiosk = session.get(Kiosk, DEMO_KIOSK_ID)
-        assert kiosk is not None and kiosk.outbox_pending == 0  # the old figure did not come back
+        assert kiosk is not None and kiosk.outbox_pending == 0
+
+
+def outbox_in_fleet_view(server) -> int:
+    fleet = server.client.get("/api/v1/staff/kiosks", headers=server.staff_headers()).json()
+    [kiosk] = [k for k in fleet if k["id"] == DEMO_KIOSK_ID]
+    return int(kiosk["outbox_pending"])
+
+
+def test_a_heartbeat_replayed_after_a_restart_is_refused(make_server):
+    # Heartbeats keep no stored nonce; the kiosk's newest heartbeat time is what survives.
+    server = make_server()
+    body = heartbeat_body(4)
+    headers = signed(server, "POST", HEARTBEAT, body)
+    assert server.client.post(HEARTBEAT, content=body, headers=headers).status_code == 200
+    assert outbox_in_fleet_view(server) == 4  # written
+
+    restarted = make_server()
+    replay = restarted.client.post(HEARTBEAT, content=body, headers=headers)
+
+    assert (replay.status_code, restarted.reason(replay)) == (401, "replayed")
+    # The next heartbeat (a second later at the soonest: the record keeps whole seconds).
+    fresh, next_second = heartbeat_body(1), int(time.time()) + 1
+    after = restarted.client.post(
+        HEARTBEAT,
+        content=fresh,
+        headers=signed(restarted, "POST", HEARTBEAT, fresh, ts=next_second),
+    )
+    assert after.status_code == 200, after.text
+
+
+def test_heartbeats_overtaking_each_other_are_each_taken_once(server):
+    now = int(time.time())
+    late, early = heartbeat_body(2), heartbeat_body(1)
+    late_headers = signed(server, "POST", HEARTBEAT, late, ts=now)
+    early_headers = signed(server, "POST", HEARTBEAT, early, ts=now - 3)  # sent first, slower
+
+    answers = [
+        server.client.post(HEARTBEAT, content=late, headers=late_headers).status_code,
+        server.client.post(HEARTBEAT, content=early, headers=early_headers).status_code,
+        server.client.post(HEARTBEAT, content=early, headers=early_headers).status_code,
+    ]
+
+    assert answers == [200, 200, 401]
+    assert outbox_in_fleet_view(server) == 2  # the newest state, whatever the arrival order
+
+
+def test_a_heartbeat_older_than_the_newest_by_more_than_the_reorder_window_is_refused(server):
+    now = int(time.time())
+    newest, old = heartbeat_body(0), heartbeat_body(9)
+    assert server.client.post(
+        HEARTBEAT, content=newest, headers=signed(server, "POST", HEARTBEAT, newest, ts=now)
+    ).is_success
+
+    stale = server.client.post(
+        HEARTBEAT, content=old, headers=signed(server, "POST", HEARTBEAT, old, ts=now - 60)
+    )
+
+    assert (stale.status_code, server.reason(stale)) == (401, "replayed")
+    assert outbox_in_fleet_view(server) == 0
 
 
 def test_a_replayed_claim_is_refused_and_makes_no_second_job(server):

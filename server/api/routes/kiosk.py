@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from server.api.deps import SessionDep, SettingsDep
@@ -21,7 +21,7 @@ from server.api.fleet_schemas import (
     ResolvedDocument,
     ServiceOffered,
 )
-from server.api.kiosk_auth import CurrentKiosk
+from server.api.kiosk_auth import CurrentKiosk, HeartbeatKiosk, replayed
 from server.api.routes.applications import CatalogueDep
 from server.api.schemas import (
     ClaimCreate,
@@ -33,6 +33,7 @@ from server.api.schemas import (
     PrintJobPublic,
 )
 from server.fleet import FleetRefused, enabled_services, enrol
+from server.heartbeats import HeartbeatWriter, ReplayGuard, beat_from
 from server.models import Document, PrintJob
 from server.pickup_pin import PinFailed, find_by_pin, record_failure
 from server.printing import (
@@ -123,15 +124,20 @@ def configuration(
 
 
 @router.post("/heartbeat")
-def heartbeat(body: HeartbeatCreate, kiosk: CurrentKiosk) -> HeartbeatAck:
-    """The kiosk says it is alive and how its devices are; staff see it in the fleet view."""
+async def heartbeat(
+    body: HeartbeatCreate, caller: HeartbeatKiosk, request: Request
+) -> HeartbeatAck:
+    """The kiosk says it is alive and how its devices are; staff see it in the fleet view.
+
+    Taken into memory and written with others within a second (server/heartbeats.py).
+    """
+    kiosk, signed = caller.kiosk, caller.request
+    guard: ReplayGuard = request.app.state.heartbeat_guard
+    if not guard.accept(kiosk.id, signed.ts, signed.nonce, kiosk.heartbeat_mark):
+        raise replayed()
     now = datetime.now()
-    kiosk.last_heartbeat_at = now
-    kiosk.app_version = body.app_version
-    kiosk.outbox_pending = body.outbox_pending
-    kiosk.device_health = json.dumps([d.model_dump() for d in body.devices])
-    if body.config_version is not None:
-        kiosk.config_version_applied = body.config_version
+    writer: HeartbeatWriter = request.app.state.heartbeats
+    writer.submit(beat_from(kiosk.id, signed.ts, body, now))
     return HeartbeatAck(server_time=now, config_version=kiosk.config_version)
 
 

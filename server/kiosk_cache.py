@@ -1,0 +1,206 @@
+"""The kiosks' credentials kept in memory, so a heartbeat is checked without the database.
+
+A heartbeat needs only four things about its kiosk: the digest of its secret (to check the
+signature), whether it is revoked, the configuration version the office set (for the ack) and
+the newest heartbeat time already recorded for it (server/heartbeats.py, against replays).
+This cache holds them for every kiosk, read from the database in one query, and is trusted
+for ``ttl`` seconds from the moment that query started:
+
+- In this process a change is seen at once: every session of the app's session factory
+  reports, when it commits, the kiosks whose credential, revocation or configuration version
+  it changed (by the ORM or by a bulk UPDATE of the kiosks table), and their entries are
+  dropped, so the next request reads them again.
+- A change made by another server process (or by ``adm-server`` commands) is seen within
+  ``ttl`` seconds: an entry older than that is never used. The whole table is read again in the
+  background once the snapshot is ``REFRESH_AT`` of ``ttl`` old, so under steady traffic no
+  request waits for it; a request that finds no usable entry reads its kiosk alone, in one
+  thread-pool call.
+
+An unknown kiosk is not remembered: a request naming one reads the database every time, as
+before the cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, event, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
+
+from server.models import Kiosk, RequestNonce
+
+log = logging.getLogger(__name__)
+
+# The row of request_nonces that holds a kiosk's newest recorded heartbeat time (its seen_at).
+# Real nonces are 16-64 lowercase hex digits, so this one cannot collide with any of them.
+HEARTBEAT_MARK = "heartbeat-mark"
+REFRESH_AT = 0.8  # of the ttl: start reading the table again in the background
+MISSING_REFRESH_SECONDS = 1.0  # a kiosk not in a snapshot this old: read the table again
+_WATCHED = ("credential_hash", "revoked_at", "config_version")
+_CHANGED = "adm.kiosks_changed"  # Session.info key: kiosk ids (or ALL) changed in this transaction
+ALL = "*"
+
+
+@dataclass(frozen=True)
+class KioskEntry:
+    id: str
+    credential_hash: str
+    revoked: bool
+    config_version: int
+    heartbeat_mark: int | None  # newest heartbeat ts the database holds for it (any process)
+    loaded_at: float  # time.monotonic() when the query that read it started
+
+
+def _query() -> Any:
+    return select(
+        Kiosk.id,
+        Kiosk.credential_hash,
+        Kiosk.revoked_at,
+        Kiosk.config_version,
+        RequestNonce.seen_at,
+    ).outerjoin(
+        RequestNonce,
+        and_(RequestNonce.kiosk_id == Kiosk.id, RequestNonce.nonce == HEARTBEAT_MARK),
+    )
+
+
+def _entry(row: Any, loaded_at: float) -> KioskEntry:
+    kiosk_id, credential_hash, revoked_at, config_version, mark = row
+    return KioskEntry(
+        id=kiosk_id,
+        credential_hash=credential_hash,
+        revoked=revoked_at is not None,
+        config_version=config_version,
+        heartbeat_mark=None if mark is None else int(mark.timestamp()),
+        loaded_at=loaded_at,
+    )
+
+
+def mark_time(ts: int) -> datetime:
+    """How a heartbeat ts is stored in request_nonces.seen_at (naive local, as seen_at is)."""
+    return datetime.fromtimestamp(ts)
+
+
+class KioskCache:
+    def __init__(self, engine: Engine, ttl: float) -> None:
+        self.engine = engine
+        self.ttl = ttl
+        self._entries: dict[str, KioskEntry] = {}
+        self._lock = threading.Lock()
+        self._generation = 0  # raised by every invalidation: a read begun before it is stale
+        self._snapshot_at = float("-inf")  # when the last full read started
+        self._refreshing = False
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def get(self, kiosk_id: str) -> KioskEntry | None:
+        """The entry if it may be trusted now, without touching the database; else None."""
+        now = time.monotonic()
+        entry = self._entries.get(kiosk_id)
+        age = now - self._snapshot_at
+        # Read all again when the snapshot gets old, or sooner when it lacks a kiosk (new ones
+        # were enrolled, or this process just started): one query instead of one per kiosk.
+        if age > self.ttl * REFRESH_AT or (entry is None and age > MISSING_REFRESH_SECONDS):
+            self._start_refresh()
+        if entry is None or now - entry.loaded_at > self.ttl:
+            return None
+        return entry
+
+    def load(self, kiosk_id: str) -> KioskEntry | None:
+        """Read one kiosk from the database (blocking: call it in a worker thread)."""
+        generation, started = self._generation, time.monotonic()
+        with self.engine.connect() as conn:
+            row = conn.execute(_query().where(Kiosk.id == kiosk_id)).one_or_none()
+        if row is None:
+            return None
+        entry = _entry(row, started)
+        with self._lock:
+            if generation == self._generation:  # else a change committed while reading
+                self._entries[kiosk_id] = entry
+        return entry
+
+    def refresh(self) -> None:
+        """Read every kiosk again (blocking)."""
+        generation, started = self._generation, time.monotonic()
+        with self.engine.connect() as conn:
+            rows = conn.execute(_query()).all()
+        entries = {row[0]: _entry(row, started) for row in rows}
+        with self._lock:
+            if generation == self._generation:
+                self._entries = entries
+                self._snapshot_at = started
+            # else: a change committed while reading; the next request starts another read
+
+    def _start_refresh(self) -> None:
+        with self._lock:
+            if self._refreshing:
+                return
+            self._refreshing = True
+        threading.Thread(target=self._refresh_in_background, daemon=True).start()
+
+    def _refresh_in_background(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # the database away for a moment: requests read their kiosk alone
+            log.warning("could not read the kiosks for the credential cache", exc_info=True)
+            self._snapshot_at = time.monotonic() - self.ttl * REFRESH_AT + 1  # retry in ~1 s
+        finally:
+            with self._lock:
+                self._refreshing = False
+
+    # --- forgetting -------------------------------------------------------------------------
+
+    def invalidate(self, kiosk_ids: Iterable[str]) -> None:
+        with self._lock:
+            self._generation += 1
+            for kiosk_id in kiosk_ids:
+                if kiosk_id == ALL:
+                    self._entries = {}
+                    self._snapshot_at = float("-inf")
+                else:
+                    self._entries.pop(kiosk_id, None)
+
+    def watch(self, sessions: sessionmaker[Session]) -> None:
+        """Drop entries when a session of this factory commits a change to them."""
+
+        def after_flush(session: Session, _flush: UOWTransaction) -> None:
+            changed: set[str] = session.info.setdefault(_CHANGED, set())
+            for obj in (*session.new, *session.dirty, *session.deleted):
+                if isinstance(obj, Kiosk) and (
+                    obj in session.deleted or _watched_change(obj) or obj in session.new
+                ):
+                    changed.add(obj.id)
+
+        def on_execute(state: ORMExecuteState) -> None:
+            # A bulk UPDATE (or DELETE) of kiosks: which ones it hits is not known here.
+            if (state.is_update or state.is_delete) and _touches_kiosks(state):
+                state.session.info.setdefault(_CHANGED, set()).add(ALL)
+
+        def after_commit(session: Session) -> None:
+            changed = session.info.pop(_CHANGED, None)
+            if changed:
+                self.invalidate(changed)
+
+        def after_rollback(session: Session) -> None:
+            session.info.pop(_CHANGED, None)
+
+        event.listen(sessions, "after_flush", after_flush)
+        event.listen(sessions, "do_orm_execute", on_execute)
+        event.listen(sessions, "after_commit", after_commit)
+        event.listen(sessions, "after_rollback", after_rollback)
+
+
+def _watched_change(kiosk: Kiosk) -> bool:
+    attrs = inspect(kiosk).attrs
+    return any(attrs[name].history.has_changes() for name in _WATCHED)
+
+
+def _touches_kiosks(state: ORMExecuteState) -> bool:
+    table = getattr(state.statement, "table", None)
+    return getattr(table, "name", None) == Kiosk.__tablename__
