@@ -106,6 +106,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Printer dokumen bermasalah. Dokumen belum dicetak; kode Anda tetap berlaku.",
         "en": "The document printer has a problem. Nothing was printed; your code is still valid.",
     },
+    "failed.a4_after_receipt": {
+        "id": "Printer dokumen berhenti saat mencetak. Tanda terima yang keluar tidak berlaku; "
+        "kode Anda tetap berlaku. Tunjukkan layar ini kepada petugas.",
+        "en": "The document printer stopped while printing. The receipt that came out does not "
+        "count; your code is still valid. Please show this screen to an officer.",
+    },
     "failed.receipt_printer": {
         "id": "Printer tanda terima bermasalah. Tunjukkan layar ini kepada petugas.",
         "en": "The receipt printer has a problem. Please show this screen to an officer.",

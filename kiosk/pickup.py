@@ -2,8 +2,10 @@
 
 The order is the promise: the server hears "printed" only after the A4 printer completed every
 document and the receipt printer took the receipt, and it hears it through the durable outbox,
-so a network cut after printing cannot lose it. Any failure is reported as failed, which
-releases the code for another try, and the citizen is told what happened.
+so a network cut after printing cannot lose it. The receipt prints as soon as the printer system
+accepted every document (kiosk/a4_run.py), while the pages come out; if a page then fails, the
+citizen is told the receipt does not count and the code stays valid. Any failure is reported
+as failed, which releases the code for another try, and the citizen is told what happened.
 
 Before printing, a touchscreen shows what will print and waits for the citizen's "Print":
 
@@ -31,6 +33,7 @@ from typing import Any
 from devices.a4 import A4Printer
 from devices.errors import DeviceError
 from devices.receipt import Receipt, ReceiptLine, ReceiptPrinter
+from kiosk.a4_run import A4Run
 from kiosk.codes import mask_code, parse_pickup_code
 from kiosk.errors import ServerRefused, ServerUnavailable
 from kiosk.events import (
@@ -259,29 +262,25 @@ class PickupPrinting:
         def progress(step: str, document: str = "") -> None:
             self.emit(PrintProgress(step=step, done=next(steps), total=total, document=document))
 
-        for index, document in enumerate(job.documents):
-            progress("download", document.doc_type)
-            try:
-                pdf = self.server.download(document)
-            except (ServerUnavailable, ServerRefused) as exc:
-                self._fail(job, "download", str(exc), "server")
-                return
-            progress("a4", document.doc_type)
-            try:
-                result = self.a4.print_pdf(pdf, title=f"{document.doc_type}-{job.receipt_number}")
-            except DeviceError as exc:
-                self._fail(
-                    job, "a4", f"document {index + 1}/{len(job.documents)}: {exc}", "a4_printer"
-                )
-                return
-            finally:
-                del pdf  # the document leaves the kiosk's memory as soon as it is printed
-            log.info("A4 job %s completed for document %d", result.job_id, index + 1)
-        progress("receipt")
+        a4 = A4Run(
+            self.server,
+            self.a4,
+            job.documents,
+            lambda document: f"{document.doc_type}-{job.receipt_number}",
+            progress,
+        ).start()
+        if not a4.all_accepted():  # nothing reached the printer system: no receipt either
+            self._fail_a4(job, a4)
+            return
+        progress("receipt")  # the pages are coming out; the receipt need not wait for them
         try:
             self.receipt.print_receipt(build_receipt(job, self.kiosk_name(), datetime.now()))
         except DeviceError as exc:
+            a4.finish()
             self._fail(job, "receipt", str(exc), "receipt_printer")
+            return
+        if a4.finish() is not None:
+            self._fail_a4(job, a4, after_receipt=True)
             return
         progress("confirm")
         self.outbox.put(
@@ -298,14 +297,22 @@ class PickupPrinting:
             )
         )
 
-    def _fail(self, job: PrintJob, stage: str, detail: str, reason: str) -> None:
+    def _fail_a4(self, job: PrintJob, a4: A4Run, after_receipt: bool = False) -> None:
+        failure = a4.failure
+        assert failure is not None
+        message = "failed.a4_after_receipt" if after_receipt else None
+        self._fail(job, failure.stage, failure.detail, failure.reason, message)
+
+    def _fail(
+        self, job: PrintJob, stage: str, detail: str, reason: str, message: str | None = None
+    ) -> None:
         log.error("print job %s failed at %s: %s", job.id, stage, detail)
         self.outbox.put(
             "print_result",
             f"print_result:{job.id}",
             {"job_id": job.id, "outcome": "failed", "stage": stage, "detail": detail},
         )
-        self.emit(PrintFailed(reason=reason, message=f"failed.{reason}"))
+        self.emit(PrintFailed(reason=reason, message=message or f"failed.{reason}"))
 
 
 def _params(exc: ServerRefused) -> dict[str, str]:
