@@ -29,18 +29,21 @@ write lock that a request waiting for a thread holds): the run is then marked "s
 the server killed and started again.
 
 Every run also measures, with the same generator and the same uvicorn settings, a bare FastAPI
-app of this file (``GET /ping`` answered by an ``async def``, and ``POST /ping`` parsing the
-heartbeat body in a plain ``def``, like the server's routes, which run in the thread pool), and
-a null server (a few lines of asyncio that answer every request with the same bytes), which is
-the ceiling of the generator itself.
+app of this file (``GET /ping`` answered by an ``async def``; ``POST /ping`` parsing the
+heartbeat body in a plain ``def``, like most of the server's routes, which run in the thread
+pool; and ``POST /ping-async``, the same in an ``async def``, as the heartbeat route is since it
+works from memory), and a null server (a few lines of asyncio that answer every request with
+the same bytes), which is the ceiling of the generator itself.
 
 CPU columns come from /proc: the server process, PostgreSQL (the bench database's backends, its
 own processes, and backends that ended), and this generator, per completed request.
 
-Run: ``.venv/bin/python bench/server_load.py`` (about 8.5 minutes on the project's 2-core
-machine); ``--quick`` for a smoke run of about a minute; ``--profile DIR`` adds a py-spy profile
-of the server while 4 connections keep it busy (needs ``.venv/bin/pip install py-spy`` and root
-or ptrace rights). Figures and their reading: docs/performance.md.
+Run: ``.venv/bin/python bench/server_load.py`` (about 10 minutes on the project's 2-core
+machine); ``--quick`` for a smoke run of about a minute; ``--only target closed step`` for the
+runs that measure the 667/s target (with all baselines, about 6 minutes); ``--profile DIR``
+adds a py-spy profile of the server while 4 connections keep it busy (needs
+``.venv/bin/pip install py-spy`` and root or ptrace rights). Figures and their reading:
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -161,6 +164,10 @@ def serve_bare(port: int) -> None:
 
     @app.post("/ping")
     def ping_body(body: HeartbeatCreate) -> Ack:
+        return Ack(server_time=datetime.now())
+
+    @app.post("/ping-async")
+    async def ping_body_async(body: HeartbeatCreate) -> Ack:
         return Ack(server_time=datetime.now())
 
     uvicorn.run(app, host=HOST, port=port, log_level="info", access_log=False)
@@ -376,9 +383,9 @@ def get_job(port: int, path: str = "/ping") -> Job:
     return job
 
 
-def post_job(port: int) -> Job:
+def post_job(port: int, path: str = "/ping") -> Job:
     head = (
-        f"POST /ping HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: adm-bench\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: adm-bench\r\n"
         f"Content-Type: application/json\r\nContent-Length: {len(HEARTBEAT_BODY)}\r\n\r\n"
     )
     raw = head.encode() + HEARTBEAT_BODY
@@ -714,6 +721,9 @@ class Seeder:
 # ---------------------------------------------------------------- the runs
 
 
+RUN_KINDS = ("fleet", "target", "closed", "step", "pickup")
+
+
 @dataclass
 class Plan:
     fleets: tuple[tuple[int, float], ...]  # (kiosks, seconds)
@@ -933,7 +943,9 @@ def helper_server(name: str, flag: str, work: Path) -> ServerProcess:
     return ServerProcess(name, argv, dict(os.environ), work / f"{flag[2:]}.log", work)
 
 
-async def run_baselines(report: Report, plan: Plan, work: Path, quick: bool) -> None:
+async def run_baselines(
+    report: Report, plan: Plan, work: Path, quick: bool, only: set[str]
+) -> None:
     """The null server and the bare FastAPI app, with the same generator."""
     null = helper_server("null server", "--serve-null", work)
     try:
@@ -945,7 +957,7 @@ async def run_baselines(report: Report, plan: Plan, work: Path, quick: bool) -> 
         report.add("null server", f"GET, closed, {CLOSED_CONNECTIONS} keep-alive conns", r)
         (r,) = await meter.run(open_loop(null.port, "get", TARGET_RATE, seconds, job))
         report.add("null server", f"GET at {TARGET_RATE:.0f}/s, new conn each", r)
-        if plan.step_fractions:  # the generator's own ceiling for a new connection each
+        if plan.step_fractions and "step" in only:  # the generator's own ceiling, new conns
             rates = [1000, 1500, 2000, 3000, 4000, 6000]
             best = await step_run(report, meter, "null server", null.port, job, rates, plan)
             report.notes.append(
@@ -962,6 +974,7 @@ async def run_baselines(report: Report, plan: Plan, work: Path, quick: bool) -> 
         for name, job in (
             ("bare GET /ping", get_job(bare.port)),
             ("bare POST /ping", post_job(bare.port)),
+            ("bare async POST", post_job(bare.port, "/ping-async")),
         ):
             (r,) = await meter.run(
                 closed_loop(bare.port, name, CLOSED_CONNECTIONS, plan.baseline_seconds, job)
@@ -973,7 +986,7 @@ async def run_baselines(report: Report, plan: Plan, work: Path, quick: bool) -> 
                 open_loop(bare.port, name, TARGET_RATE, plan.target_seconds, job)
             )
             report.add(name, f"target: {TARGET_RATE:.0f}/s, new conn each", r)
-            if plan.step_fractions:
+            if plan.step_fractions and "step" in only:
                 rates = step_rates(ceiling, plan)
                 best = await step_run(report, meter, name, bare.port, job, rates, plan)
                 report.notes.append(
@@ -984,7 +997,13 @@ async def run_baselines(report: Report, plan: Plan, work: Path, quick: bool) -> 
 
 
 async def run_adm(
-    report: Report, plan: Plan, kind: str, work: Path, admin_url: str, profile: Path | None
+    report: Report,
+    plan: Plan,
+    kind: str,
+    work: Path,
+    admin_url: str,
+    profile: Path | None,
+    only: set[str],
 ) -> None:
     label = f"ADM {kind}"
     data_dir = work / f"adm-{kind}"
@@ -1016,7 +1035,7 @@ async def run_adm(
         heartbeat = heartbeat_job(fleet)
         pickup = pickup_job(fleet, codes, with_resolve)
 
-        for kiosks, seconds in plan.fleets:
+        for kiosks, seconds in plan.fleets if "fleet" in only else ():
             seeder.kiosks(fleet, kiosks)
             hb_rate, flow_rate = kiosks / HEARTBEAT_SECONDS, kiosks / PICKUP_SECONDS
             seeder.top_up(codes, int(flow_rate * seconds * 1.5) + 20)
@@ -1029,28 +1048,33 @@ async def run_adm(
             report.add_requests(label, flows, steps)
 
         seeder.kiosks(fleet, TARGET_KIOSKS)
-        (r,) = await meter.run(
-            open_loop(server.port, "heartbeat", TARGET_RATE, plan.target_seconds, heartbeat, 3)
-        )
-        report.add(label, f"target: {TARGET_KIOSKS:,} kiosks, heartbeat", r)
+        if "target" in only:
+            (r,) = await meter.run(
+                open_loop(server.port, "heartbeat", TARGET_RATE, plan.target_seconds, heartbeat, 3)
+            )
+            report.add(label, f"target: {TARGET_KIOSKS:,} kiosks, heartbeat", r)
 
         ceiling = 0.0
-        for connections in (4, CLOSED_CONNECTIONS):
+        for connections in (4, CLOSED_CONNECTIONS) if only & {"closed", "step"} else ():
             (r,) = await meter.run(
                 closed_loop(server.port, "heartbeat", connections, plan.closed_seconds, heartbeat)
             )
             report.add(label, f"heartbeat, closed, {connections} keep-alive conns", r)
             ceiling = max(ceiling, r.rate)
-            bare = report.baseline.get("bare POST /ping")
-            if connections == CLOSED_CONNECTIONS and bare is not None and bare.done and r.done:
+            for name in ("bare POST /ping", "bare async POST"):
+                bare = report.baseline.get(name)
+                if connections != CLOSED_CONNECTIONS or bare is None or not bare.done:
+                    continue
+                if not r.done:
+                    continue
                 report.notes.append(
-                    f"{label} against the bare POST /ping of this run (both closed loops, "
+                    f"{label} against the {name} of this run (both closed loops, "
                     f"{connections} connections): {r.rate:.0f} vs {bare.rate:.0f} requests/s "
                     f"({r.rate / bare.rate:.0%}); server CPU {1000 * r.server_cpu / r.done:.2f} "
                     f"vs {1000 * bare.server_cpu / bare.done:.2f} ms a request "
                     f"({r.server_cpu / r.done / (bare.server_cpu / bare.done):.1f}x)"
                 )
-        if plan.step_fractions:
+        if plan.step_fractions and "step" in only:
             rates = step_rates(ceiling, plan)
             best = await step_run(report, meter, label, server.port, heartbeat, rates, plan)
             report.notes.append(
@@ -1058,19 +1082,26 @@ async def run_adm(
                 f"errors: {best or 'none'}/s (target {TARGET_RATE:.0f}/s)"
             )
 
-        seeder.top_up(codes, plan.flow_codes)
-        (r,) = await meter.run(
-            closed_loop(
-                server.port, "flow", FLOW_CONNECTIONS, plan.flow_seconds, pickup, 0.5, len(steps)
+        if "pickup" in only:
+            seeder.top_up(codes, plan.flow_codes)
+            (r,) = await meter.run(
+                closed_loop(
+                    server.port,
+                    "flow",
+                    FLOW_CONNECTIONS,
+                    plan.flow_seconds,
+                    pickup,
+                    0.5,
+                    len(steps),
+                )
             )
-        )
-        if codes.ran_out:
-            report.notes.append(
-                f"{label}: pickup codes ran out after {r.seconds:.1f} s of the closed-loop "
-                "pickup run (its rate is over that time)"
-            )
-        report.add(label, f"pickup flow, closed, {FLOW_CONNECTIONS} keep-alive conns", r)
-        report.add_requests(label, r, steps)
+            if codes.ran_out:
+                report.notes.append(
+                    f"{label}: pickup codes ran out after {r.seconds:.1f} s of the closed-loop "
+                    "pickup run (its rate is over that time)"
+                )
+            report.add(label, f"pickup flow, closed, {FLOW_CONNECTIONS} keep-alive conns", r)
+            report.add_requests(label, r, steps)
 
         if profile is not None:
             await profile_run(report, meter, heartbeat, profile / f"{kind}.txt", plan)
@@ -1253,7 +1284,8 @@ async def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="adm-bench-") as tmp:
         work = Path(tmp)
         print("baselines (same generator, same uvicorn settings):")
-        await run_baselines(report, plan, work, args.quick)
+        only = set(args.only)
+        await run_baselines(report, plan, work, args.quick, only)
         for kind in args.db:
             admin_url = ""
             if kind == "postgresql":
@@ -1262,7 +1294,7 @@ async def run(args: argparse.Namespace) -> int:
                     report.notes.append("PostgreSQL skipped: no test cluster (see --postgres-url)")
                     continue
             print(f"ADM server on {kind}:")
-            await run_adm(report, plan, kind, work, admin_url, profile)
+            await run_adm(report, plan, kind, work, admin_url, profile, only)
     print()
     print(
         f"Server load, {'quick' if args.quick else 'full'} run: {os.cpu_count()} cores, "
@@ -1310,6 +1342,14 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="SQLAlchemy URL of a PostgreSQL where the bench may create a database "
         "(default: $ADM_BENCH_POSTGRES_URL, else the URL scripts/postgres-test.sh prints)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=RUN_KINDS,
+        default=list(RUN_KINDS),
+        help="run only these kinds of ADM runs (default: all); the baselines always run, "
+        "their step runs only with 'step'. '--only target step' measures the target",
     )
     parser.add_argument("--profile", metavar="DIR", help="also profile the server with py-spy")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
