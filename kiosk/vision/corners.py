@@ -62,12 +62,14 @@ def find_paper(image: npt.NDArray[np.uint8], kind: str | None = None) -> PaperFi
     if not np.all(np.isfinite(corners)) or _area(corners) < MIN_AREA_FRACTION * width * height:
         corners = coarse.astype(np.float32)
     corners = order_corners(corners)
+    # A region running into the frame's edge is a paper partly out of view, unless the
+    # refined corners show the whole paper well inside (the region took in a shadow beside it).
+    near = 2.0 / scale if _region_touches_border(best, small_size) else _BORDER_MARGIN
     touches = bool(
-        np.any(corners[:, 0] < _BORDER_MARGIN)
-        or np.any(corners[:, 1] < _BORDER_MARGIN)
-        or np.any(corners[:, 0] > width - 1 - _BORDER_MARGIN)
-        or np.any(corners[:, 1] > height - 1 - _BORDER_MARGIN)
-        or _region_touches_border(best, small_size)
+        np.any(corners[:, 0] < near)
+        or np.any(corners[:, 1] < near)
+        or np.any(corners[:, 0] > width - 1 - near)
+        or np.any(corners[:, 1] > height - 1 - near)
     )
     return PaperFind(
         corners=corners,
@@ -126,7 +128,7 @@ def _coarse(
         if step < _MIN_STEP:
             continue
         # Clear edges all round, large, shaped like the paper, and wholly in view.
-        rank = step * area**0.5 * likeness * (0.5 if sides else 1.0)
+        rank = step * area**0.5 * likeness * (0.3 if sides else 1.0)
         scored.append(_Scored(quad, step, rank))
     if not scored:
         return None
