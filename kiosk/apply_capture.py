@@ -89,8 +89,8 @@ class PaperCapture:
             self._snapshot = None
             self._photo = None
             self._new.notify_all()
-        if threading.current_thread() is not self._thread:
-            self._thread.join(timeout=2)
+        # not joined: the thread ends by itself at its next look, and the screen must not wait
+        # for a photo being encoded
 
     # -- threads -----------------------------------------------------------------------------
     def _on_frame(self, frame: Frame) -> None:

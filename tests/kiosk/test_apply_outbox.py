@@ -18,7 +18,12 @@ from support import write_kiosk_config
 from ui.test_feedback_flows import start_server_again
 
 from kiosk.apply import ApplicationDraft
-from kiosk.apply_desk import ApplicationDelivered, ApplicationReceiptPrinted, Queued
+from kiosk.apply_desk import (
+    ApplicationDelivered,
+    ApplicationReceiptPrinted,
+    ApplicationRefused,
+    Queued,
+)
 from kiosk.config import load_config
 from kiosk.core import KioskCore
 
@@ -148,3 +153,26 @@ def test_the_receipt_carries_the_ticket_as_a_qr_or_says_it_is_not_sent_yet(tmp_p
     text = "\n".join(offline.lines)
     assert "BELUM TERKIRIM" in text and "7KQ2-AB12" in text and "ADM-7307-2611" not in text
     assert datetime.now().strftime("%d-%m-%Y") in text
+
+
+def test_an_application_the_server_refuses_is_told_and_its_data_leaves_the_disk(
+    tmp_path, server, sim
+):
+    config = load_config(write_kiosk_config(tmp_path, server, sim))
+    core = KioskCore(config)
+    events: queue.Queue = queue.Queue()
+    core.add_listener(lambda e: events.put(e) if isinstance(e, ApplicationRefused) else None)
+    draft = birth_draft(core)
+    body = draft.body()
+    body["applicant_nik"] = "7307051405800000"  # serial 0000: past a kiosk that did not check
+    core.start()
+    try:
+        core.outbox.put("application", draft.key, {"key": draft.key, "body": body})
+        refused = events.get(timeout=30)
+        assert core.outbox.wait_idle(10)
+    finally:
+        core.stop()
+    assert (refused.key, refused.reason) == (draft.key, "invalid_nik")
+    assert kiosk_applications(server) == []
+    assert not on_disk(config.data_dir, b"7307051405800000")
+    assert not photo_on_disk(config.data_dir, bytes(draft.papers["kk_lama"]))
