@@ -28,6 +28,8 @@ def test_admin_creates_a_location_enrols_a_kiosk_and_moves_a_running_one(
     tmp_path, page, server, kiosk_core, log_in, screenshot
 ):
     errors = watch_errors(page)
+    page.goto(f"{server.url}/console/login")
+    screenshot(page, "login")
     log_in(page, "admin")
     assert page.url.endswith("/console/admin/kiosks")
 

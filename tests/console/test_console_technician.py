@@ -74,7 +74,9 @@ def fleet_row(browser: Browser, kiosk_id: str = DEMO_KIOSK) -> tuple[str, str, s
         re.S,
     )
     assert found, page.text
-    problems = re.search(r"data-label=\"Perangkat bermasalah\">([^<]*)<", found.group(3))
+    problems = re.search(
+        r"data-label=\"Perangkat bermasalah\"><div class=\"cell\">([^<]*)<", found.group(3)
+    )
     return found.group(1), found.group(2), problems.group(1) if problems else ""
 
 
