@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import cv2
+import numpy as np
 
 from kiosk.codes import Refusal, ScannedCode, classify
 from kiosk.vision.qr_variants import LADDER, Grey, Variant, code_region
@@ -79,7 +80,6 @@ class QrReader:
         self._lock = threading.Lock()
         self._recent: dict[str, float] = {}  # variant name -> when it last read a code
         self._seen: dict[str, float] = {}  # canonical code -> when it was last read
-        self._last_read_at: float | None = None
         self._searching_since: float | None = None
         self._last_refusal: tuple[Refusal, float] | None = None
         self._last_grey: Grey | None = None
@@ -93,7 +93,9 @@ class QrReader:
     def read(self, frame: Any) -> QrRead:
         """Look at one BGR (or grey) frame, cheapest first, until a code or the budget ends."""
         start = self._clock()
-        grey: Grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+        grey = _grey(frame)
+        if grey is None:
+            return QrRead(None, False, (), False, 0.0)
         tried: list[str] = []
         refusal: Refusal | None = None
         budget_stopped = False
@@ -156,7 +158,6 @@ class QrReader:
             fresh = last is None or now - last >= self.repeat_after
             self._seen = {c: t for c, t in self._seen.items() if now - t < self.repeat_after}
             self._seen[code.text] = now  # still in front of the camera: the window moves on
-            self._last_read_at = now
             self._searching_since = None
             self._last_refusal = None
         if fresh:
@@ -168,7 +169,6 @@ class QrReader:
         with self._lock:
             self._seen.clear()
             self._recent.clear()
-            self._last_read_at = None
             self._searching_since = None
             self._last_refusal = None
 
@@ -197,6 +197,18 @@ class QrReader:
 
 
 TAKING_TURNS = ("qr.hint.closer", "qr.hint.brightness", "qr.hint.hold_still", "qr.hint.tilt")
+
+
+def _grey(frame: Any) -> Grey | None:
+    """The frame in grey levels, or None for something that is no picture (the camera's fault)."""
+    if not isinstance(frame, np.ndarray) or frame.size == 0 or frame.dtype != np.uint8:
+        return None
+    if frame.ndim == 2:
+        return frame
+    if frame.ndim == 3 and frame.shape[2] in (3, 4):
+        code = cv2.COLOR_BGR2GRAY if frame.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
+        return cv2.cvtColor(frame, code)
+    return None
 
 
 def what_is_seen(grey: Grey) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -32,12 +33,16 @@ except ImportError:  # pragma: no cover - libzbar missing on this machine
 
 
 def zxing(image: Grey, binarizer: zxingcpp.Binarizer | None = None) -> list[bytes]:
-    """Raw bytes of the valid QR codes zxing-cpp finds (it also tries the inverted picture)."""
-    if binarizer is None:
-        found = zxingcpp.read_barcodes(image, formats=QR_ONLY)
-    else:
-        found = zxingcpp.read_barcodes(image, formats=QR_ONLY, binarizer=binarizer)
-    return [bytes(b.bytes) for b in found if b.valid]
+    """Raw bytes of the valid QR codes zxing-cpp finds (it also tries the inverted picture).
+
+    ``try_rotate=False``: zxing-cpp's extra passes over the image turned by 90 degrees serve
+    linear barcodes; a QR code's finder patterns are found at any angle anyway. On the bench's
+    frames this reads the same codes in about half the median time and a seventh of the p90.
+    """
+    options: dict[str, Any] = {"formats": QR_ONLY, "try_rotate": False}
+    if binarizer is not None:
+        options["binarizer"] = binarizer
+    return [bytes(b.bytes) for b in zxingcpp.read_barcodes(image, **options) if b.valid]
 
 
 def pyzbar_read(image: Grey) -> list[bytes]:
@@ -121,8 +126,8 @@ def _region_pyzbar(grey: Grey) -> list[bytes]:
 # Ordered by codes rescued per millisecond on the generated hard frames (bench/qr_read.py).
 LADDER: tuple[Variant, ...] = (
     Variant("half", lambda g: zxing(_half(g)), "none"),
-    Variant("grey", zxing, "small"),
     Variant("clahe_half", lambda g: zxing(_CLAHE.apply(_half(g))), "contrast"),
+    Variant("grey", zxing, "small"),
     Variant("soften", lambda g: zxing(cv2.GaussianBlur(g, (0, 0), 1.5)), "moire"),
     Variant(
         "clahe_soft", lambda g: zxing(_CLAHE.apply(cv2.GaussianBlur(g, (0, 0), 1.2))), "contrast"

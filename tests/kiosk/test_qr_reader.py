@@ -113,8 +113,8 @@ def test_the_reader_stops_climbing_when_the_next_step_would_overrun_the_budget()
     first = reader.read(frame)  # costs unknown yet: a step starts while time is left
     second = reader.read(frame)  # every step now known to take 10 ms
 
-    assert first.tried == ("half", "grey", "clahe_half")  # started at 10, 40, 70 ms
-    assert second.tried == ("half", "grey")  # the third would end at 80 ms
+    assert first.tried == ("half", "clahe_half", "grey")  # started at 10, 40, 70 ms
+    assert second.tried == ("half", "clahe_half")  # the third would end at 80 ms
     assert first.budget_stopped and second.budget_stopped
     assert second.code is None
 
@@ -198,3 +198,26 @@ def test_without_evidence_the_remedies_take_turns():
         seen.append(reader.hint())
         time.sleep(0.16)
     assert {"qr.hint.closer", "qr.hint.brightness", "qr.hint.hold_still"} <= set(seen)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        np.zeros((0, 0, 3), np.uint8),
+        np.zeros((720, 1280, 2), np.uint8),
+        np.zeros((720, 1280, 3), np.float32),
+        np.zeros((3, 3, 3), np.uint8),
+        None,
+    ],
+    ids=["empty", "two channels", "float", "tiny", "none"],
+)
+def test_a_broken_frame_gives_no_code_and_no_crash(frame):
+    result = QrReader().read(frame)
+    assert result.code is None
+
+
+def test_a_bgra_frame_is_read_like_a_bgr_one():
+    import cv2
+
+    scene, frame = gen.frame_for("clean", 100)
+    assert QrReader().decode(cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA)) == scene.payload
