@@ -29,7 +29,9 @@ from server.api.routes import (
 )
 from server.api.routes.feedback import router as feedback_router
 from server.api.routes.reprints import router as reprints_router
+from server.console.app import install as install_console
 from server.db import make_engine, migrate, session_factory
+from server.heartbeats import install as install_heartbeats
 from server.settings import Settings
 from server.signing import Signer
 
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.signer = Signer(settings.keys_dir)
+    install_heartbeats(app)  # heartbeats from memory, written in batches (server/heartbeats.py)
 
     app.add_middleware(
         LimitBody,
@@ -168,4 +171,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(feedback_router)
     app.include_router(reprints_router)
+    install_console(app)  # the staff web console under /console (HTML, not in /openapi.json)
     return app
