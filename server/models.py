@@ -323,7 +323,6 @@ class ConsoleSession(Base):
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(60), index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
-    lang: Mapped[str] = mapped_column(String(2), default="id")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 

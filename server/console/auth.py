@@ -290,7 +290,6 @@ def _login(
             id_hash=_hash(session_id),
             username=account.username,
             csrf_token=secrets.token_urlsafe(32),
-            lang=request_language(request),
             created_at=now,
             last_seen_at=now,
         )
