@@ -33,7 +33,10 @@ class AdmissionLimit:
             await self.app(scope, receive, send)
             return
         try:
-            await asyncio.wait_for(self._slots.acquire(), self.wait_seconds)
+            if self._slots.locked():
+                await asyncio.wait_for(self._slots.acquire(), self.wait_seconds)
+            else:  # a free slot: taken at once (wait_for would cost a task per request)
+                await self._slots.acquire()
         except TimeoutError:
             log.warning(
                 "busy: %s %s waited %.0f s", scope["method"], scope["path"], self.wait_seconds
