@@ -2,13 +2,16 @@
 
 :class:`QrReader` takes the newest frame and climbs a ladder of ways to look at it
 (kiosk/vision/qr_variants.py), cheapest first, and stops at the first code that
-kiosk/codes.py accepts. It stops climbing when the next step would overrun the frame's time
-budget, so the preview stays fluid; the next frame starts again at the bottom. A step that read a
-code lately is tried first, since the same phone stays in front of the camera for many frames.
+kiosk/codes.py accepts. It leaves out every step whose measured time would overrun the frame's
+time budget, so the preview stays fluid; the next frame starts again at the bottom, and a step
+left out looks a little cheaper each time, so one stall of the machine does not bar it for good.
+A step that read a code lately is tried first, since the same phone stays in front of the camera
+for many frames.
 
 The same code read again within ``repeat_after`` seconds is one read. When no code has been read
 for ``hint_after`` seconds, :meth:`QrReader.hint` names a message key (kiosk/messages/qr_hints.py)
-telling the citizen what to change, judged from what the camera sees.
+telling the citizen what to change: from what the camera sees where it can tell (a code not
+ours, nothing in view, a reflection), otherwise the usual remedies in turn.
 
 Texts that are read but are no code of ours are never handed on (they may be anything: links,
 payment codes, hostile strings); the reader keeps their refusal reason for the hint.
@@ -55,7 +58,15 @@ class _Cost:
     ms: float | None = None
 
     def add(self, sample: float) -> None:
-        self.ms = sample if self.ms is None else 0.8 * self.ms + 0.2 * sample
+        if self.ms is None:
+            self.ms = sample
+        else:  # one step stalled by the machine does not make it look slow for long
+            self.ms = 0.8 * self.ms + 0.2 * min(sample, 3 * self.ms)
+
+    def skipped(self) -> None:
+        """Left out for the budget: trust the estimate a little less, so it is tried again."""
+        if self.ms is not None:
+            self.ms *= 0.8
 
 
 class QrReader:
@@ -103,8 +114,9 @@ class QrReader:
             spent = (self._clock() - start) * 1000
             expected = self._cost[variant.name].ms or 0.0
             if tried and spent + expected > self.budget_ms:
-                budget_stopped = True
-                break
+                budget_stopped = True  # a cheaper step further up may still fit
+                self._cost[variant.name].skipped()
+                continue
             step_start = self._clock()
             try:
                 texts = variant.read(grey)

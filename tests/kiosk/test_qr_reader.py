@@ -16,6 +16,7 @@ import pytest
 import zxingcpp
 
 from kiosk.vision.qr import QrReader
+from kiosk.vision.qr_variants import Variant
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("gen_qr_set", ROOT / "bench" / "gen_qr_set.py")
@@ -221,3 +222,51 @@ def test_a_bgra_frame_is_read_like_a_bgr_one():
 
     scene, frame = gen.frame_for("clean", 100)
     assert QrReader().decode(cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA)) == scene.payload
+
+
+class ManualClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def timed_step(clock: ManualClock, name: str, *costs_ms: float) -> Variant:
+    """A ladder step that reads nothing and takes the given times, the last one from then on."""
+    calls = []
+
+    def read(grey):
+        clock.now += costs_ms[min(len(calls), len(costs_ms) - 1)] / 1000
+        calls.append(1)
+        return []
+
+    return Variant(name, read, "test")
+
+
+BLANK = np.zeros((72, 128), np.uint8)
+
+
+def test_a_slow_step_is_left_out_but_a_cheaper_one_after_it_still_runs():
+    clock = ManualClock()
+    ladder = [timed_step(clock, "a", 5), timed_step(clock, "slow", 60), timed_step(clock, "b", 5)]
+    reader = QrReader(budget_ms=40, ladder=ladder, clock=clock)
+    assert reader.read(BLANK).tried == ("a", "slow")  # 65 ms spent: no time left for b
+
+    again = reader.read(BLANK)
+
+    assert again.tried == ("a", "b")
+    assert again.budget_stopped
+
+
+def test_a_step_that_stalled_once_is_tried_again_a_few_frames_later():
+    clock = ManualClock()
+    ladder = [timed_step(clock, "a", 5), timed_step(clock, "stalled", 200, 5)]
+    reader = QrReader(budget_ms=40, ladder=ladder, clock=clock)
+    reader.read(BLANK)  # the machine stalled during the second step: 200 ms
+
+    tried = [reader.read(BLANK).tried for _ in range(12)]
+
+    assert tried[0] == ("a",)
+    assert ("a", "stalled") in tried
+    assert tried[-1] == ("a", "stalled")  # measured again at 5 ms: part of every frame
