@@ -14,7 +14,7 @@ outside the rounded corners), and what the capture gate is expected to say ("rea
 reason key), with the measured blur and glare behind that expectation.
 
 Run: ``.venv/bin/python bench/gen_doc_set.py [OUT_DIR] [--seed 6] [--scale 1.0]``
-(default OUT_DIR var/bench/doc-set; about 370 frames in 10-20 s on one core).
+(default OUT_DIR var/bench/doc-set; 370 frames, about 24 s of CPU time on one core).
 """
 
 from __future__ import annotations
