@@ -7,9 +7,11 @@ or left out, and notices on the attract screen and the menu.
 
 What still works when something is wrong (the rules the office agreed to):
 
-- server unreachable: printing waits (a code cannot be checked), status, locations and
-  requirements need the connection; applications are still taken (they wait in the outbox and
-  are sent when the connection is back), and so are surveys and complaints.
+- server unreachable: printing waits (a code cannot be checked: the tile is greyed and says
+  so); status, locations and requirements need the connection, which the notice says, but
+  stay open (the heartbeat may be a few seconds behind: each flow asks the server itself and
+  says plainly when it cannot, with a "try again"); applications are still taken (they wait
+  in the outbox and are sent when the connection is back), and so are surveys and complaints.
 - a printer that cannot print (paper out, cover open, offline): no printing; applications
   need the receipt printer for their receipt. The notice names the nearest other kiosk.
 - outside opening hours: nobody from the office is there to refill paper or help, so printing
@@ -120,7 +122,7 @@ def decide(facts: Facts) -> ServiceState:
         flows["apply"] = Offer()  # offline: it waits in the outbox
 
     for flow in NEEDS_SERVER:
-        flows[flow] = Offer() if online else Offer(enabled=False, reason="offline")
+        flows[flow] = Offer()  # offline: the notice says they need the connection
     if facts.config_known and not services:
         flows["requirements"] = Offer(shown=False)  # this place takes no applications
 

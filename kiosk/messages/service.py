@@ -2,10 +2,12 @@
 
 MESSAGES = {
     "service.offline": {
-        "id": "Tidak tersambung ke server. Cetak dokumen dan cek status menunggu sambungan; "
-        "pengajuan tetap bisa dibuat dan dikirim otomatis nanti.",
-        "en": "Not connected to the server. Printing and status checks wait for the connection; "
-        "applications can still be made and are sent automatically later.",
+        "id": "Tidak tersambung ke server. Cetak dokumen menunggu sambungan; cek status, lokasi "
+        "dan persyaratan memerlukannya. Pengajuan, survei dan pengaduan tetap bisa, dikirim "
+        "otomatis nanti.",
+        "en": "Not connected to the server. Printing waits for the connection; status, "
+        "locations and requirements need it. Applications, the survey and complaints still "
+        "work and are sent automatically later.",
     },
     "service.printer": {
         "id": "Printer anjungan ini sedang tidak dapat mencetak.",
