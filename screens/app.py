@@ -1,4 +1,10 @@
-"""The kiosk's Kivy app: routes core events to the four screens, idle timeout, screenshots."""
+"""The kiosk's Kivy app: routes core events to the screens, idle timeout, screenshots.
+
+It also holds one citizen's session: high contrast and spoken guidance are switched on for it
+(header buttons) and off when it ends, and a configuration the office pushed while it lasted
+takes effect when it ends (kiosk/remote_config.py). What the kiosk offers now
+(kiosk/service_state.py) is asked of the core every second and kept in ``service``.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,12 @@ import logging
 import os
 import queue
 import time
+from pathlib import Path
 from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import FadeTransition, ScreenManager
 
 from kiosk.events import (
@@ -23,8 +30,11 @@ from kiosk.events import (
     Refused,
 )
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from kiosk.remote_config import ConfigApplied
+from kiosk.service_state import ServiceState
+from kiosk.speech import Speaker
 from kiosk.ui_thread import this_is_the_ui_thread
-from screens.base import WHITE, BaseScreen, countdown_seconds
+from screens.base import BaseScreen, countdown_seconds, theme
 from screens.registry import load_screens
 
 log = logging.getLogger("screens")
@@ -34,6 +44,7 @@ KEY_F1 = 282
 KEY_F12 = 293
 
 COUNTDOWN_FROM = 10.0  # show the idle countdown in the last seconds
+SERVICE_EVERY = 1.0  # seconds between looks at what the kiosk can offer
 SCREENSHOT_DELAY = 0.5
 
 
@@ -56,6 +67,8 @@ class KioskApp(App):
     language = StringProperty(DEFAULT_LANGUAGE)
     idle_timeout = NumericProperty(60.0)
     done_timeout = NumericProperty(15.0)
+    location_name = StringProperty("")  # where this kiosk stands, as the office set it
+    service = ObjectProperty(ServiceState(), rebind=True)  # what the kiosk offers now
 
     def __init__(
         self,
@@ -78,10 +91,21 @@ class KioskApp(App):
         self._shot_event: Any = None
         self._shot_number = 0
         self._shot_tmp = ".adm-shot.png"
+        self._first_shot_at = 0.0
         self._stopped = False
         self.idle_timeout = idle_timeout
-        self.initial_language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self.configured_language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self.initial_language = self._office_language(self.configured_language)
         self.language = self.initial_language
+        self.in_session = False
+        self._service_due = 0.0
+        config = getattr(core, "config", None)
+        speech_dir = getattr(config, "speech_dir", "")
+        self.speaker = Speaker(
+            volume=int(getattr(config, "audio_volume", 80)),
+            wav_dir=Path(speech_dir) if speech_dir else None,
+        )
+        self.location_name = self._office_location()
 
     # --- lifecycle ----------------------------------------------------------------------------
     def build(self):
@@ -89,7 +113,8 @@ class KioskApp(App):
 
         if self.window_size and not Window.fullscreen:
             Window.size = self.window_size
-        Window.clearcolor = WHITE
+        Window.clearcolor = theme.WHITE
+        theme.bind(WHITE=lambda _theme, colour: setattr(Window, "clearcolor", colour))
         self.title = t("app.title", self.language)
         if self.screenshot_dir:
             os.makedirs(self.screenshot_dir, exist_ok=True)
@@ -114,6 +139,7 @@ class KioskApp(App):
         self._tick_event = Clock.schedule_interval(self._tick, 0.25)
         self.note_activity()
         # the first frames are still being drawn: give the first screenshot more time
+        self._first_shot_at = time.monotonic() + 1.5
         self._schedule_screenshot(delay=1.5)
         self.core.add_listener(self._on_core_event)
         self.core.start()
@@ -130,6 +156,7 @@ class KioskApp(App):
             self._tick_event.cancel()
         if self._shot_event is not None:
             self._shot_event.cancel()
+        self.speaker.close()
         self.core.stop()
 
     def open_settings(self, *largs):
@@ -157,10 +184,77 @@ class KioskApp(App):
         """End the citizen's session: back to the attract screen, nothing of theirs kept."""
         self.show("attract")
         self.language = self.initial_language
+        # high contrast and speech were this citizen's choice, not the next one's
+        self.speaker.stop()
+        theme.speech = False
+        theme.high_contrast = False
         if self.manager is not None:
             for screen in self.manager.screens:
                 if screen.name != self.manager.current:
                     screen.reset()
+        self._end_session()
+
+    def _end_session(self) -> None:
+        if self.in_session:
+            self.in_session = False
+            log.info("session ended")
+            self.core.session_ended()  # a configuration that waited takes effect now
+
+    # --- accessibility --------------------------------------------------------------------------
+    def toggle_high_contrast(self) -> None:
+        theme.high_contrast = not theme.high_contrast
+        log.info("high contrast %s", "on" if theme.high_contrast else "off")
+        self.note_activity()
+        # every screen re-renders its texts at the new size: give the frame time to settle
+        self._schedule_screenshot(delay=1.0)
+
+    def toggle_speech(self) -> None:
+        theme.speech = not theme.speech
+        log.info("spoken guidance %s", "on" if theme.speech else "off")
+        self.note_activity()
+        if theme.speech:
+            self.speak(t("a11y.speech.on", self.language))
+        else:
+            self.speaker.stop()
+
+    def speak(self, prefix: str = "") -> None:
+        """Say the current screen's text (after ``prefix``), if spoken guidance is on."""
+        current = self.current_screen
+        if not theme.speech or current is None:
+            return
+        text = current.speech_text(self.language)
+        self.speaker.say(f"{prefix} {text}".strip(), self.language)
+
+    # --- what the office set, what the kiosk offers ----------------------------------------------
+    def _office_location(self) -> str:
+        place = (
+            self.core.remote_config.get("location") if hasattr(self.core, "remote_config") else None
+        )
+        return str(place.get("name", "")) if isinstance(place, dict) else ""
+
+    def _office_language(self, fallback: str) -> str:
+        remote = getattr(self.core, "remote_config", None)
+        language = remote.get("language") if remote is not None else None
+        return language if language in LANGUAGES else fallback
+
+    def config_applied(self, event: ConfigApplied) -> None:
+        """The office's new configuration took effect (between sessions): show it."""
+        self.location_name = self._office_location()
+        self.initial_language = self._office_language(self.configured_language)
+        if not self.in_session:
+            self.language = self.initial_language
+        log.info("configuration %s shown: location %r", event.version, self.location_name)
+        self.refresh_service()
+        current = self.current_screen
+        if current is not None:
+            self.screen_content_changed(current)
+
+    def refresh_service(self) -> None:
+        state = self.core.service_state()
+        if state != self.service:
+            if state.notices != self.service.notices:
+                log.info("service state: %s", ", ".join(state.notices) or "all offered")
+            self.service = state
 
     def toggle_language(self) -> None:
         i = LANGUAGES.index(self.language) if self.language in LANGUAGES else 0
@@ -173,9 +267,15 @@ class KioskApp(App):
         current = self.current_screen
         if current is not None:
             self.screen_content_changed(current)
+        if self.manager is not None:
+            self.speak()
 
     def _on_current(self, manager, name):
         log.info("screen -> %s", name)
+        if name != "attract" and not self.in_session:
+            self.in_session = True
+            log.info("session started")
+            self.core.session_started()
 
     def _on_keyboard(self, window, key, scancode=None, codepoint=None, modifier=None, **kw):
         if key == KEY_F12:
@@ -232,6 +332,8 @@ class KioskApp(App):
         elif isinstance(event, PrintFailed):
             self.screen("done").show_failed(event.message, event.params)
             self.show("done")
+        elif isinstance(event, ConfigApplied):
+            self.config_applied(event)
         elif not any(screen.core_event(event) for screen in self.manager.screens):
             log.warning("no screen took event %r", event)
 
@@ -243,6 +345,10 @@ class KioskApp(App):
             current.countdown = 0
 
     def _tick(self, dt) -> None:
+        now = time.monotonic()
+        if now >= self._service_due:
+            self._service_due = now + SERVICE_EVERY
+            self.refresh_service()
         current = self.current_screen
         if current is None or self.manager is None or self.manager.transition.is_active:
             return
@@ -266,6 +372,7 @@ class KioskApp(App):
     # --- screenshots ----------------------------------------------------------------------------
     def screen_entered(self, screen: BaseScreen) -> None:
         self._schedule_screenshot()
+        self.speak()
 
     def screen_content_changed(self, screen: BaseScreen) -> None:
         manager = self.manager
@@ -280,6 +387,8 @@ class KioskApp(App):
             return
         if self._shot_event is not None:
             self._shot_event.cancel()
+        # never before the first frames are drawn (a configuration shown at start asks early)
+        delay = max(delay, self._first_shot_at - time.monotonic())
         self._shot_event = Clock.schedule_once(lambda dt: self._take_screenshot(extra), delay)
 
     def screenshot_name(self, extra: str = "") -> str:
@@ -287,6 +396,8 @@ class KioskApp(App):
         parts = [current.name if current is not None else "screen"]
         if current is not None and current.variant:
             parts.append(current.variant)
+        if theme.high_contrast:
+            parts.append("hc")
         if extra:
             parts.append(extra)
         return "-".join(parts)

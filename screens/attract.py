@@ -6,7 +6,7 @@ import random
 
 from kivy.animation import Animation
 from kivy.metrics import dp
-from kivy.properties import NumericProperty
+from kivy.properties import NumericProperty, StringProperty
 
 from screens.base import BaseScreen, load_kv
 from screens.registry import kiosk_screen
@@ -14,8 +14,13 @@ from screens.registry import kiosk_screen
 
 @kiosk_screen("attract")
 class AttractScreen(BaseScreen):
-    """Title, headline and a 'touch to start' prompt, drifting slowly so nothing burns in."""
+    """Title, headline and a 'touch to start' prompt, drifting slowly so nothing burns in.
 
+    Above the prompt, what the kiosk cannot do now (``notices``: closed until when, no server,
+    no printer and the nearest other kiosk), in the kiosk's language; see attract.kv.
+    """
+
+    notices = StringProperty("")
     drift_x = NumericProperty(0.0)
     drift_y = NumericProperty(0.0)
     pulse = NumericProperty(0.0)
@@ -41,6 +46,12 @@ class AttractScreen(BaseScreen):
     def on_leave(self, *args):
         self._stop_motion()
         super().on_leave(*args)
+
+    def on_notices(self, instance, value) -> None:
+        self.content_changed()
+
+    def speech_text(self, lang: str) -> str:
+        return " ".join(p for p in (super().speech_text(lang), self.notices) if p)
 
     def on_touch_down(self, touch):
         # the language button (or any other control) gets the touch first

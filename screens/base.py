@@ -2,6 +2,12 @@
 
 Every screen subclasses :class:`BaseScreen`. Texts come from :mod:`kiosk.i18n`; kv rules bind
 to ``app.language`` so a language switch re-renders every label at once.
+
+Colours and type sizes live on :data:`theme`, an event dispatcher. A .kv file says
+``#:import theme screens.base`` (this module); :func:`load_kv` then points kv's ``theme`` at the
+dispatcher, so every rule's ``theme.NAVY`` binds to a property and switching the high-contrast,
+large-text mode (``theme.high_contrast``) re-renders every screen at once. The module constants
+below are the normal palette, for Python code and tests.
 """
 
 from __future__ import annotations
@@ -10,10 +16,12 @@ import logging
 import math
 import os
 import random
+from typing import Any
 
 from kivy.animation import Animation
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.event import EventDispatcher
 from kivy.graphics import (
     Color,
     PopMatrix,
@@ -23,8 +31,8 @@ from kivy.graphics import (
     Translate,
     Triangle,
 )
-from kivy.lang import Builder
-from kivy.metrics import dp
+from kivy.lang import Builder, global_idmap
+from kivy.metrics import dp, sp
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -78,6 +86,56 @@ SMALL = "28sp"  # the smallest text anywhere
 BUTTON = "32sp"
 TOUCH = "88dp"  # button height (>= 64 dp)
 
+# --- high contrast, large text: white and yellow on black (WCAG AAA, >= 7:1) --------------------
+BLACK = rgb("#000000")
+YELLOW = rgb("#FFE500")  # 17.6:1 on black
+GREY_DARK = rgb("#262626")  # a pressed button's background: white on it is 15:1
+LARGE_TEXT = 1.3  # type scale of the high-contrast mode
+
+# Each colour role of the normal palette -> its high-contrast colour. Dark colours (text,
+# accents, dark backgrounds) become white or yellow, light ones (backgrounds) black, so every
+# pair that contrasts in the normal palette contrasts at least 7:1 in this one.
+HIGH_CONTRAST = {
+    "NAVY": WHITE,
+    "NAVY_DARK": WHITE,
+    "BLUE": YELLOW,
+    "BLUE_LIGHT": GREY_DARK,
+    "GREEN": YELLOW,
+    "GREEN_DARK": WHITE,
+    "GREEN_LIGHT": BLACK,
+    "WHITE": BLACK,
+    "PANEL": BLACK,
+    "LINE": WHITE,
+    "MUTED": YELLOW,
+    "ON_NAVY_MUTED": BLACK,
+    "AMBER_BG": BLACK,
+    "AMBER": YELLOW,
+    "RED": YELLOW,
+    "RED_DARK": YELLOW,
+}
+# Roles for dark surfaces (the header bar, the attract screen): navy normally, black in high
+# contrast, so they stay dark with light text in both.
+DARK_ROLES = {
+    "DARK_BG": (NAVY, BLACK),
+    "ON_DARK": (WHITE, WHITE),
+    "ON_DARK_MUTED": (ON_NAVY_MUTED, YELLOW),
+    "ON_DARK_ACCENT": (rgb("#5BC98A"), YELLOW),
+    "DARK_BAND": (rgb("#123563"), rgb("#1A1A1A")),
+    "DARK_DOWN": (BLUE, GREY_DARK),  # a pressed button on a dark surface
+}
+NORMAL = {name: globals()[name] for name in HIGH_CONTRAST}
+NORMAL.update({name: pair[0] for name, pair in DARK_ROLES.items()})
+HIGH_CONTRAST.update({name: pair[1] for name, pair in DARK_ROLES.items()})
+TYPE_SP = {  # name -> size in sp at the normal scale
+    "DISPLAY": 60,
+    "TITLE": 52,
+    "HEADLINE": 40,
+    "BODY_LARGE": 34,
+    "BODY": 30,
+    "SMALL": 28,
+    "BUTTON": 32,
+}
+
 KV_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -86,6 +144,9 @@ def load_kv(filename: str) -> None:
     path = os.path.join(KV_DIR, filename)
     if path not in Builder.files:
         Builder.load_file(path)
+    # A kv import is global: whatever a file imported as ``theme`` (this module), rules made
+    # from now on see the dispatcher and bind to its colours and sizes.
+    global_idmap["theme"] = theme
 
 
 def tr(key: str, lang: str, fallback: str = "", **params: object) -> str:
@@ -105,6 +166,93 @@ def doc_name(code: str, lang: str) -> str:
 def app_language() -> str:
     app = App.get_running_app()
     return getattr(app, "language", DEFAULT_LANGUAGE) if app else DEFAULT_LANGUAGE
+
+
+class Theme(EventDispatcher):
+    """The colours and type sizes every kv rule binds to (``theme.NAVY``, ``theme.BODY``).
+
+    ``high_contrast`` switches every colour to its high-contrast role and scales type by 1.3;
+    ``speech`` is whether spoken guidance is on. Both belong to one citizen's session: the app
+    turns them off when the session ends.
+    """
+
+    high_contrast = BooleanProperty(False)
+    speech = BooleanProperty(False)
+    FONT = StringProperty(FONT)
+    TOUCH = NumericProperty(dp(88))
+    NAVY = ColorProperty(NAVY)
+    NAVY_DARK = ColorProperty(NAVY_DARK)
+    BLUE = ColorProperty(BLUE)
+    BLUE_LIGHT = ColorProperty(BLUE_LIGHT)
+    GREEN = ColorProperty(GREEN)
+    GREEN_DARK = ColorProperty(GREEN_DARK)
+    GREEN_LIGHT = ColorProperty(GREEN_LIGHT)
+    WHITE = ColorProperty(WHITE)
+    PANEL = ColorProperty(PANEL)
+    LINE = ColorProperty(LINE)
+    MUTED = ColorProperty(MUTED)
+    ON_NAVY_MUTED = ColorProperty(ON_NAVY_MUTED)
+    AMBER_BG = ColorProperty(AMBER_BG)
+    AMBER = ColorProperty(AMBER)
+    RED = ColorProperty(RED)
+    RED_DARK = ColorProperty(RED_DARK)
+    DARK_BG = ColorProperty(NORMAL["DARK_BG"])
+    ON_DARK = ColorProperty(NORMAL["ON_DARK"])
+    ON_DARK_MUTED = ColorProperty(NORMAL["ON_DARK_MUTED"])
+    ON_DARK_ACCENT = ColorProperty(NORMAL["ON_DARK_ACCENT"])
+    DARK_BAND = ColorProperty(NORMAL["DARK_BAND"])
+    DARK_DOWN = ColorProperty(NORMAL["DARK_DOWN"])
+    DISPLAY = NumericProperty(sp(60))
+    TITLE = NumericProperty(sp(52))
+    HEADLINE = NumericProperty(sp(40))
+    BODY_LARGE = NumericProperty(sp(34))
+    BODY = NumericProperty(sp(30))
+    SMALL = NumericProperty(sp(28))
+    BUTTON = NumericProperty(sp(32))
+    scale = NumericProperty(1.0)  # type scale: 1.0, or LARGE_TEXT in high contrast
+
+    # the helpers kv rules call through ``theme.``
+    rgb = staticmethod(rgb)
+    tr = staticmethod(tr)
+
+    @staticmethod
+    def doc_name(code: str, lang: str) -> str:
+        return doc_name(code, lang)
+
+    def __init__(self, with_defaults: bool = True, **kw):
+        # Class rules in base.kv (KLabel's colour, KButton's size...) read ``theme.defaults``:
+        # it changes first, so a screen's own ``color: theme.WHITE`` on a KLabel is set after
+        # the class rule's and wins. (Kivy keeps the bindings of every rule that sets a
+        # property; the one that fires last decides.)
+        self.defaults: Theme | None = Theme(with_defaults=False) if with_defaults else None
+        super().__init__(**kw)
+        self._apply()
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything else a kv rule reads as ``theme.X`` is this module's (not reactive)."""
+        try:
+            return globals()[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def on_high_contrast(self, instance, value) -> None:
+        self._apply()
+
+    def set_high_contrast(self, on: bool) -> None:
+        self.high_contrast = on
+
+    def _apply(self) -> None:
+        if self.defaults is not None:
+            self.defaults.high_contrast = self.high_contrast
+        palette = HIGH_CONTRAST if self.high_contrast else NORMAL
+        for name, colour in palette.items():
+            setattr(self, name, colour)
+        self.scale = LARGE_TEXT if self.high_contrast else 1.0
+        for name, size in TYPE_SP.items():
+            setattr(self, name, sp(size) * self.scale)
+
+
+theme = Theme()  # the one every screen shares
 
 
 # --- widgets ---------------------------------------------------------------------------------
@@ -131,6 +279,16 @@ class SecondaryButton(KButton):
 
 class LanguageButton(KButton):
     """Shows the *other* language's name; pressing it switches every text on the screen."""
+
+
+class AccessButton(KButton):
+    """A header toggle with a drawn icon: ``contrast`` (high contrast) or ``speech`` (read aloud).
+
+    ``active`` shows it is on (filled); the icon says what it does to someone who cannot read.
+    """
+
+    icon = StringProperty("contrast")
+    active = BooleanProperty(False)
 
 
 class HeaderBar(BoxLayout):
@@ -358,6 +516,14 @@ class BaseScreen(Screen):
     def reset(self) -> None:
         """Forget everything of the citizen who just left (called when the session ends)."""
 
+    def speech_text(self, lang: str) -> str:
+        """What spoken guidance says on this screen: ``<name>.speech[.<variant>]``."""
+        for key in (f"{self.name}.speech.{self.variant}", f"{self.name}.speech"):
+            if key in MESSAGES:
+                return t(key, lang)
+        log.warning("no spoken text %s.speech; the generic one is said", self.name)
+        return t("a11y.speech.generic", lang)
+
     def core_event(self, event: object) -> bool:
         """A core event the app does not route itself (e.g. feedback delivered); True if taken."""
         return False
@@ -393,6 +559,20 @@ class BaseScreen(Screen):
         app = self.app
         if app is not None:
             app.go_home()
+
+
+def contrast_ratio(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG 2 contrast ratio of two RGBA colours (alpha ignored)."""
+
+    def luminance(c: tuple[float, ...]) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+        r, g, b_ = (channel(v) for v in c[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 
 def countdown_seconds(remaining: float) -> int:
