@@ -188,7 +188,6 @@ def _detail_page(
     status_code: int = 200,
     errors: dict[str, str] | None = None,
     typed: dict[str, object] | None = None,
-    reprint: object = None,
 ) -> Response:
     catalogue = default_catalogue()
     service = catalogue.services[application.service_code]
@@ -198,13 +197,12 @@ def _detail_page(
         .where(Notification.application_id == application.id)
         .order_by(Notification.id)
     ).all()
-    response = render(
+    return render(
         request,
         "officer_application.html",
         status_code=status_code,
         a=application,
         service=service,
-        catalogue=catalogue,
         labels=workflow.LABELS,
         transitions=workflow.TRANSITIONS,
         missing=missing_of(application, service),
@@ -213,12 +211,9 @@ def _detail_page(
         done=request.query_params.get("done", ""),
         errors=errors or {},
         typed=typed or {},
-        reprint=reprint,
         max_reason=workflow.MAX_REASON,
-        max_reprint_reason=MAX_REPRINT_REASON,
         papers_base=f"{BASE}/applications/{application.ticket}/papers",
     )
-    return response
 
 
 @router.get("/applications/{ticket}")
