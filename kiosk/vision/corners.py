@@ -221,7 +221,13 @@ def _edge_candidates(grey: npt.NDArray[np.uint8]) -> list[_Candidate]:
     )
     # and the paper's blank interior alone, when print does not cut it up
     interiors = _region_candidates(np.asarray(cv2.bitwise_not(edges)), cv2.RETR_CCOMP)
-    return _region_candidates(np.asarray(enclosed)) + interiors
+    # an object lying against the paper joins its region; a wide opening parts them again
+    parted = cv2.morphologyEx(enclosed, cv2.MORPH_OPEN, np.ones((11, 11), np.uint8))
+    return (
+        _region_candidates(np.asarray(enclosed))
+        + interiors
+        + _region_candidates(np.asarray(parted, np.uint8))
+    )
 
 
 def _region_candidates(
