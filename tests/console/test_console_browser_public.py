@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import requests
 from sqlalchemy import select, update
+from support import STAFF_TOKEN
 
 from server.models import Document
+
+STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 
 
 def watch_errors(page) -> list[str]:
@@ -108,17 +112,54 @@ def test_without_barcode_detection_the_scan_button_stays_hidden(page, server):
     assert page.locator("#scan").is_visible() == has_detector
 
 
+def add_place(server, kiosk_id: str, name: str, latitude: float, longitude: float) -> None:
+    """A location with a kiosk placed there, as the staff admin makes them (staff API)."""
+    location = requests.post(
+        server.url + "/api/v1/staff/locations",
+        json={
+            "name": name,
+            "address": f"{name}, Kabupaten Sinjai",
+            "region_code": "73.07.02",
+            "latitude": latitude,
+            "longitude": longitude,
+            "opening_hours": {d: "08:00-15:00" for d in ("mon", "tue", "wed", "thu", "sat")},
+            "enabled_services": ["akta_kelahiran"],
+        },
+        headers=STAFF,
+        timeout=30,
+    )
+    assert location.status_code == 201, location.text
+    kiosk = requests.post(
+        server.url + "/api/v1/staff/kiosks",
+        json={"id": kiosk_id, "name": f"ADM {name}", "location_id": location.json()["id"]},
+        headers=STAFF,
+        timeout=30,
+    )
+    assert kiosk.status_code == 201, kiosk.text
+
+
 def test_locations_list_and_map_and_a_mark_leads_to_its_place(page, server, screenshot):
     errors = watch_errors(page)
+    add_place(server, "ADM-7307-02", "Kantor Kecamatan Sinjai Timur", -5.1712, 120.2741)
+    add_place(server, "ADM-7307-03", "Kantor Kecamatan Sinjai Selatan", -5.2660, 120.1580)
     page.goto(server.url + "/lokasi")
 
-    place = page.locator("#place-1")
-    assert "Kantor Kecamatan Sinjai Utara" in place.inner_text()
-    assert "08:00 – 16:00 WITA" in place.inner_text()
-    page.click("g.map-mark[data-number='1']")
+    names = page.locator("article.place h3").all_inner_texts()
+    marks = {
+        mark.get_attribute("data-number"): mark.locator("circle").bounding_box()
+        for mark in page.locator("g.map-mark").all()
+    }
+    assert len(names) == len(marks) == 3
+    north = names.index(next(n for n in names if "Sinjai Utara" in n)) + 1
+    south = names.index(next(n for n in names if "Sinjai Selatan" in n)) + 1
+    east = names.index(next(n for n in names if "Sinjai Timur" in n)) + 1
+    assert marks[str(north)]["y"] < marks[str(east)]["y"] < marks[str(south)]["y"]
+    assert marks[str(south)]["x"] < marks[str(north)]["x"] < marks[str(east)]["x"]
+    page.click(f"g.map-mark[data-number='{south}']")
 
-    assert page.url.endswith("#place-1")
-    assert place.is_visible()
+    assert page.url.endswith(f"#place-{south}")
+    assert "Sinjai Selatan" in page.inner_text(f"#place-{south}")
+    assert "08:00 – 15:00 WITA" in page.inner_text(f"#place-{south}")
     screenshot(page, "public_locations")
     assert errors == []
 
