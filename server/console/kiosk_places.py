@@ -92,7 +92,7 @@ def kiosk_places(session: Session) -> list[Region]:
             counts[location_id] = counts.get(location_id, 0) + 1
     locations = session.scalars(
         select(Location)
-        .where(Location.id.in_(counts))
+        .where(Location.id.in_(list(counts)))
         .order_by(Location.region_code, Location.name, Location.id)
     ).all()
     places = [
