@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET_MS = 40.0
 RECENT_SUCCESS_S = 10.0  # a step that read a code this recently goes first
+IDLE_STEPS = 2  # steps per frame while nobody seems to be at the kiosk (see idle_after)
 REFUSAL_SHOWN_S = 5.0  # "this code is not ours" stays up this long after the last such read
 
 
@@ -78,6 +79,8 @@ class QrReader:
         repeat_after: float = 3.0,
         hint_after: float = 4.0,
         hint_every: float = 4.0,
+        idle_after: float = 30.0,
+        idle_full_every: int = 4,
         ladder: Sequence[Variant] = LADDER,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -85,6 +88,9 @@ class QrReader:
         self.repeat_after = repeat_after
         self.hint_after = hint_after
         self.hint_every = hint_every
+        self.idle_after = idle_after
+        self.idle_full_every = idle_full_every
+        self._idle_frames = 0
         self.ladder = tuple(ladder)
         self._clock = clock
         self._cost = {v.name: _Cost() for v in self.ladder}
@@ -110,7 +116,7 @@ class QrReader:
         tried: list[str] = []
         refusal: Refusal | None = None
         budget_stopped = False
-        for variant in self._order(start):
+        for variant in self._order(start)[: self._steps_now()]:
             spent = (self._clock() - start) * 1000
             expected = self._cost[variant.name].ms or 0.0
             if tried and spent + expected > self.budget_ms:
@@ -143,6 +149,23 @@ class QrReader:
                 self._last_refusal = (refusal, now)
                 log.info("QR code refused: %s (%d characters)", refusal.reason, refusal.length)
         return QrRead(None, False, tuple(tried), budget_stopped, elapsed, refusal)
+
+    def _steps_now(self) -> int:
+        """How many steps this frame may take: all, or while nobody is there only the cheap ones.
+
+        When no code came for ``idle_after`` seconds, most likely nobody stands at the kiosk:
+        then only the first two steps run, and the whole ladder on every ``idle_full_every``-th
+        frame, so an idle kiosk does not keep half a core busy. A phone that the cheap steps
+        read is read at once; a hard one waits at most a few frames.
+        """
+        with self._lock:
+            since = self._searching_since
+            if since is None or time.monotonic() - since < self.idle_after:
+                self._idle_frames = 0
+                return len(self.ladder)
+            self._idle_frames += 1
+            full = self._idle_frames % max(self.idle_full_every, 1) == 0
+        return len(self.ladder) if full else min(IDLE_STEPS, len(self.ladder))
 
     def _order(self, now: float) -> list[Variant]:
         """The ladder, with the steps that read a code lately moved to the front."""

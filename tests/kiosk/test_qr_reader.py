@@ -270,3 +270,18 @@ def test_a_step_that_stalled_once_is_tried_again_a_few_frames_later():
     assert tried[0] == ("a",)
     assert ("a", "stalled") in tried
     assert tried[-1] == ("a", "stalled")  # measured again at 5 ms: part of every frame
+
+
+def test_while_nobody_is_there_only_the_cheap_steps_run_and_the_whole_ladder_now_and_then():
+    _, empty = gen.frame_for("empty", 100)
+    scene, phone = gen.frame_for("clean", 100)
+    reader = QrReader(budget_ms=UNLIMITED, idle_after=0.2, idle_full_every=3)
+    assert len(reader.read(empty).tried) == len(reader.ladder)  # just started searching
+    time.sleep(0.25)
+
+    steps = [len(reader.read(empty).tried) for _ in range(6)]
+
+    full = len(reader.ladder)
+    assert steps == [2, 2, full, 2, 2, full]
+    assert reader.decode(phone) == scene.payload  # an easy phone is read at once
+    assert len(reader.read(empty).tried) == full  # someone is there: the whole ladder again
