@@ -73,24 +73,24 @@ def test_a_dark_mode_phone_is_read():
 def test_the_same_code_in_the_next_frames_is_one_read_until_it_was_away_long_enough():
     scene, frame = gen.frame_for("clean", 100)
     _, other = gen.frame_for("clean", 102)
-    reader = QrReader(repeat_after=0.3)
+    reader = QrReader(repeat_after=1.0)
 
     assert reader.decode(frame) == scene.payload
     assert reader.decode(frame) is None  # the phone is still there
     second = reader.read(frame)
     assert second.code is not None and not second.fresh
     assert reader.decode(other) is not None  # another code is another read
-    time.sleep(0.35)
+    time.sleep(1.1)
     assert reader.decode(frame) == scene.payload  # shown again after a pause
 
 
 def test_a_code_held_in_front_of_the_camera_stays_one_read():
     scene, frame = gen.frame_for("clean", 100)
-    reader = QrReader(repeat_after=0.3)
+    reader = QrReader(repeat_after=0.5)
     reads = []
-    for _ in range(8):  # longer than repeat_after in all, but never away that long
+    for _ in range(12):  # longer than repeat_after in all, but never away that long
         reads.append(reader.decode(frame))
-        time.sleep(0.06)
+        time.sleep(0.1)
     assert reads.count(scene.payload) == 1
 
 
@@ -193,12 +193,19 @@ def test_an_empty_view_asks_to_show_the_code():
 def test_without_evidence_the_remedies_take_turns():
     _, frame = gen.frame_for("empty", 100)
     reader = QrReader(hint_after=0.0, hint_every=0.15, budget_ms=5)
+    reader.read(frame)
     seen = []
-    for _ in range(5):
-        reader.read(frame)
+    deadline = time.monotonic() + 0.8
+    while time.monotonic() < deadline:
         seen.append(reader.hint())
-        time.sleep(0.16)
-    assert {"qr.hint.closer", "qr.hint.brightness", "qr.hint.hold_still"} <= set(seen)
+        time.sleep(0.02)
+    assert set(seen) == {
+        "qr.hint.closer",
+        "qr.hint.brightness",
+        "qr.hint.hold_still",
+        "qr.hint.tilt",
+    }
+    assert seen[0] == "qr.hint.closer"
 
 
 @pytest.mark.parametrize(
