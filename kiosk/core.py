@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from devices.a4 import A4Printer
+from devices.camera import Camera
 from devices.contract import Device, DeviceState, HealthLevel, StatusEvent
 from devices.counters import CounterStore
 from devices.errors import DeviceError, DeviceNotReady
@@ -31,6 +32,8 @@ from devices.receipt import ReceiptPrinter
 from devices.registry import create_device
 from devices.scanner import Scanner
 from devices.scanner.camera_scanner import CameraScanner
+from kiosk.apply_desk import KIND as APPLICATION
+from kiosk.apply_desk import ApplicationDesk
 from kiosk.config import KioskConfig
 from kiosk.errors import ConfigError, ServerRefused, ServerUnavailable
 from kiosk.events import (
@@ -43,10 +46,10 @@ from kiosk.events import (
 )
 from kiosk.outbox import Outbox
 from kiosk.pickup import PickupPrinting, shown_documents
-from kiosk.qr_pipeline import decode_frame
 from kiosk.remote_config import ConfigApplied, RemoteConfig
 from kiosk.server_client import PrintJob, ServerClient
 from kiosk.service_state import Facts, ServiceState, decide
+from kiosk.vision.qr import QrReader
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,16 @@ class KioskCore:
         self.server_reachable = True  # until a heartbeat says otherwise
         self.pickup = PickupPrinting(
             self.server, self.a4, self.receipt, self.outbox, self._emit, lambda: self.kiosk_name
+        )
+        camera = self.devices.get("camera")
+        self.camera: Camera | None = camera if isinstance(camera, Camera) else None
+        self.applications = ApplicationDesk(
+            self.server,
+            self.outbox,
+            self.receipt,
+            self._emit,
+            lambda: self.kiosk_name,
+            config.data_dir / "catalogue.json",
         )
 
     def _typed(self, role: str, kind: type[Any]) -> Any:
@@ -272,7 +285,8 @@ class KioskCore:
         # The callback comes first: a citizen may scan while the kiosk is still starting.
         self.scanner.set_code_callback(self.submit_code)
         if isinstance(self.scanner, CameraScanner):
-            self.scanner.set_decoder(decode_frame)
+            self.qr_reader = QrReader()  # the screens ask it for hints (QrReader.hint)
+            self.scanner.set_decoder(self.qr_reader.decode)
         for role, device in self.devices.items():
             device.add_listener(self._device_event)
             try:
@@ -428,8 +442,14 @@ class KioskCore:
         self.outbox.put(kind, key, {"key": key, "body": payload})
         return key
 
+    def run_on_worker(self, job: Job) -> None:
+        """Run ``job`` on the core's worker, where device work is serialised (never raises)."""
+        self._jobs.put(job)
+
     def _send(self, kind: str, payload: dict[str, Any]) -> None:
-        if kind == "print_result":
+        if kind == APPLICATION:
+            self.applications.deliver(payload)
+        elif kind == "print_result":
             self.server.report_result(
                 payload["job_id"], payload["outcome"], payload.get("stage"), payload["detail"]
             )
