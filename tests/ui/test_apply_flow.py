@@ -47,6 +47,7 @@ ARTIFACTS = kiosk_ui.ARTIFACTS
 OFFICER = "/api/v1/officer/applications"
 TICKET = re.compile(r"ADM-\d{4}-\d{4}-[0-9A-Z]{4}")
 CHILD = "ANDI NURUL BASO"
+BACK = (150, 738)  # the footer's Back button
 CHOICE = {"L": (334, 330), "P": (946, 330)}  # the two answers of jenis kelamin, side by side
 
 
@@ -154,8 +155,18 @@ def open_apply(app, language: str) -> Path:
     after = number(next_shot(shots, "*-attract*.png", latest(shots) - 1))
     taps(env, [(640, 450), (640, 450)])
     after = number(next_shot(shots, "*-language.png", after))
-    tap(env, *LANGUAGE[language])
-    menu = next_shot(shots, "*-menu.png", after)
+    for _ in range(5):
+        tap(env, *LANGUAGE[language])
+        menu = next_shot(shots, "*-menu*.png", after)
+        words = screen_words(menu)
+        # The kiosk core may misread the receipt printer once at start (its first status query
+        # meets the heartbeat's check on the same port); Apply, which prints a receipt, then
+        # waits for the next check. A citizen would wait too: back to the language, and again.
+        if "Printer" not in words:
+            break
+        time.sleep(2)
+        tap(env, *BACK)
+        after = number(next_shot(shots, "*-language.png", number(menu)))
     # the body of the tile: with seven tiles the titles stand above the tiles (menu.kv)
     tap_word(app, menu, *(("Akta", "foto") if language == "id" else ("Certificates", "child")))
     return next_shot(shots, "*-apply.png", number(menu), timeout=30)
