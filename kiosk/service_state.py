@@ -203,8 +203,31 @@ def notice_text(state: ServiceState, notice: str, lang: str) -> str:
     return ""
 
 
-def notices_text(state: ServiceState, lang: str) -> str:
-    return "\n".join(notice_text(state, n, lang) for n in state.notices)
+def short_notice_text(state: ServiceState, notice: str, lang: str) -> str:
+    """One notice in one line, for the menu (its tiles need the room)."""
+    if notice == "closed":
+        when = opening_text(state.opening, lang)
+        if not when:
+            return t("service.closed", lang) + " " + t("service.closed.still", lang)
+        return t("service.short.closed", lang, when=when)
+    if notice == "printer":
+        if state.nearest is None:
+            return t("service.short.printer.unknown", lang)
+        return t(
+            "service.short.printer",
+            lang,
+            name=str(state.nearest.get("name", "")),
+            address=str(state.nearest.get("address", "")),
+        )
+    if notice == "offline":
+        return t("service.short.offline", lang)
+    return ""
+
+
+def notices_text(state: ServiceState, lang: str, short: bool = False) -> str:
+    """Every notice, one paragraph each (one line each when ``short``)."""
+    word = short_notice_text if short else notice_text
+    return "\n".join(word(state, n, lang) for n in state.notices)
 
 
 def reason_text(state: ServiceState, flow: str, lang: str) -> str:

@@ -52,5 +52,22 @@ MESSAGES = {
         "id": "Perlu sambungan ke server. Coba lagi nanti.",
         "en": "Needs the connection to the server. Please try later.",
     },
+    # the menu's one-line versions (its tiles need the room)
+    "service.short.offline": {
+        "id": "Tidak tersambung ke server: cetak dokumen menunggu, pengajuan tetap bisa.",
+        "en": "Not connected to the server: printing waits, applications still work.",
+    },
+    "service.short.printer": {
+        "id": "Printer tidak dapat mencetak. Terdekat: {name}, {address}.",
+        "en": "The printer cannot print. Nearest kiosk: {name}, {address}.",
+    },
+    "service.short.printer.unknown": {
+        "id": "Printer tidak dapat mencetak. Tanyakan anjungan lain kepada petugas.",
+        "en": "The printer cannot print. Ask an officer for another kiosk.",
+    },
+    "service.short.closed": {
+        "id": "Tutup, buka lagi {when}. Informasi tetap bisa dilihat.",
+        "en": "Closed, opens again {when}. Information still works.",
+    },
     "service.location": {"id": "Lokasi: {name}", "en": "Location: {name}"},
 }

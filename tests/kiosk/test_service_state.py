@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kiosk.service_state import Facts, decide, notice_text, reason_text
+from kiosk.service_state import Facts, decide, notice_text, notices_text, reason_text
 
 SINJAI = {
     "id": 1,
@@ -123,6 +123,17 @@ def test_the_tiles_follow_the_services_this_location_enables():
     # before the first configuration the requirements still show the whole catalogue
     unknown = decide(facts(enabled_services=(), config_known=False, location=None))
     assert unknown.offer("requirements").shown and not unknown.offer("apply").shown
+
+
+def test_the_menu_has_one_line_per_notice():
+    state = decide(facts(now=FRIDAY_17_WITA, server_reachable=False, printer_problems=("a4",)))
+    lines = notices_text(state, "id", short=True).split("\n")
+    assert lines == [
+        "Tutup, buka lagi Senin 08.00 WITA. Informasi tetap bisa dilihat.",
+        "Printer tidak dapat mencetak. Terdekat: Kantor Desa Lappa, Jl. Lappa 2.",
+        "Tidak tersambung ke server: cetak dokumen menunggu, pengajuan tetap bisa.",
+    ]
+    assert all(len(line) <= 80 for line in lines)  # one line of the menu at 28 sp
 
 
 def test_several_problems_are_told_most_important_first():
