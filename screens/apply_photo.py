@@ -281,9 +281,9 @@ class ApplyReviewScreen(ApplyScreen):
         self.texture = CoreImage(io.BytesIO(jpeg), ext="jpg").texture
         self.variant = requirement
 
-    def paper_name(self, lang: str) -> str:
+    def paper_name(self, code: str, lang: str) -> str:
         for paper in self.draft.paper_specs():
-            if paper.get("code") == self.paper_code:
+            if paper.get("code") == code:
                 return name_in(paper, lang)
         return ""
 
