@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_MARK = "heartbeat-mark"
 REFRESH_AT = 0.8  # of the ttl: start reading the table again in the background
 MISSING_REFRESH_SECONDS = 1.0  # a kiosk not in a snapshot this old: read the table again
+REFRESH_WAIT_SECONDS = 2.0  # a request missing its kiosk waits this long for a running read
 _WATCHED = ("credential_hash", "revoked_at", "config_version")
 _CHANGED = "adm.kiosks_changed"  # Session.info key: kiosk ids (or ALL) changed in this transaction
 ALL = "*"
@@ -96,6 +97,8 @@ class KioskCache:
         self._generation = 0  # raised by every invalidation: a read begun before it is stale
         self._snapshot_at = float("-inf")  # when the last full read started
         self._refreshing = False
+        self._refreshed = threading.Event()  # set whenever no background read is running
+        self._refreshed.set()
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -111,6 +114,18 @@ class KioskCache:
         if entry is None or now - entry.loaded_at > self.ttl:
             return None
         return entry
+
+    def fetch(self, kiosk_id: str) -> KioskEntry | None:
+        """The kiosk's entry, reading the database if need be (blocking: in a worker thread).
+
+        While the whole table is being read, wait for that (a fleet's worth of new kiosks, or a
+        process just started, would otherwise make as many single reads as requests).
+        """
+        if self._refreshing and self._refreshed.wait(REFRESH_WAIT_SECONDS):
+            entry = self.get(kiosk_id)
+            if entry is not None:
+                return entry
+        return self.load(kiosk_id)
 
     def load(self, kiosk_id: str) -> KioskEntry | None:
         """Read one kiosk from the database (blocking: call it in a worker thread)."""
@@ -142,6 +157,7 @@ class KioskCache:
             if self._refreshing:
                 return
             self._refreshing = True
+            self._refreshed.clear()
         threading.Thread(target=self._refresh_in_background, daemon=True).start()
 
     def _refresh_in_background(self) -> None:
@@ -153,6 +169,7 @@ class KioskCache:
         finally:
             with self._lock:
                 self._refreshing = False
+                self._refreshed.set()
 
     # --- forgetting -------------------------------------------------------------------------
 

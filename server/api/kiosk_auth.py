@@ -154,7 +154,7 @@ async def heartbeat_caller(
     Replays are the route's to refuse (server/heartbeats.py), once the body is valid.
     """
     cache: KioskCache = request.app.state.kiosk_cache
-    entry = cache.get(req.kiosk_id) or await run_in_threadpool(cache.load, req.kiosk_id)
+    entry = cache.get(req.kiosk_id) or await run_in_threadpool(cache.fetch, req.kiosk_id)
     _check(
         None if entry is None else entry.credential_hash,
         entry is not None and entry.revoked,
