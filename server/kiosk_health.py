@@ -11,8 +11,11 @@ health that is newer than its last copy (HeartbeatSample), and deletes copies ol
 `KEEP`. So the table holds at most KEEP / sample_seconds rows per kiosk (288 at five minutes),
 written once per round, off the heartbeat path.
 
-Remote health checks: a technician's request waits in HealthCheckRequest until it is taken
-for a kiosk's heartbeat answer (`take_health_check`).
+Remote health checks: a technician's request waits in HealthCheckRequest until the answer to
+the kiosk's next heartbeat carries it (`health_check: true`) and marks it delivered. The
+heartbeat route does no database work per heartbeat (server/heartbeats.py), so it asks the
+`HealthCheckInbox`: the kiosks with a waiting request, read again at most every `ttl` seconds
+in one query of that small table (and at once in the process where the request was made).
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -226,3 +231,52 @@ def latest_health_check(session: Session, kiosk_id: str) -> HealthCheckRequest |
         .order_by(HealthCheckRequest.requested_at.desc(), HealthCheckRequest.id.desc())
         .limit(1)
     )
+
+
+def waiting_health_checks(session: Session) -> set[str]:
+    """The kiosks whose health check request has not gone out yet."""
+    return set(
+        session.scalars(
+            select(HealthCheckRequest.kiosk_id).where(HealthCheckRequest.delivered_at.is_(None))
+        )
+    )
+
+
+class HealthCheckInbox:
+    """Which kiosks have a health check waiting, known without a query on every heartbeat."""
+
+    def __init__(self, factory: sessionmaker[Session], ttl: float = 5.0) -> None:
+        self.factory, self.ttl = factory, ttl
+        self._waiting: set[str] = set()
+        self._read_at = float("-inf")  # time.monotonic() of the last read
+        self._reading = threading.Lock()  # one read at a time; others use the last one
+
+    def note(self, kiosk_id: str) -> None:
+        """A request made in this process: its next heartbeat here carries it, no wait."""
+        self._waiting.add(kiosk_id)
+
+    async def take(self, kiosk_id: str) -> bool:
+        """True, once, when this kiosk has a request waiting: it is now delivered."""
+        if time.monotonic() - self._read_at > self.ttl and self._reading.acquire(blocking=False):
+            try:
+                await anyio.to_thread.run_sync(self._read)
+            finally:
+                self._reading.release()
+        if kiosk_id not in self._waiting:
+            return False
+        self._waiting.discard(kiosk_id)
+        try:
+            return await anyio.to_thread.run_sync(self._deliver, kiosk_id)
+        except Exception:  # still waiting in the database: a later read finds it again
+            log.exception("health check request for %s not delivered", kiosk_id)
+            return False
+
+    def _read(self) -> None:
+        started = time.monotonic()
+        with self.factory() as session:
+            self._waiting = waiting_health_checks(session)
+        self._read_at = started
+
+    def _deliver(self, kiosk_id: str) -> bool:
+        with self.factory() as session, session.begin():
+            return take_health_check(session, kiosk_id, datetime.now())

@@ -89,6 +89,8 @@ class HeartbeatCreate(BaseModel):
 class HeartbeatAck(BaseModel):
     server_time: ServerTime
     config_version: int  # the newest; a kiosk running another fetches /api/v1/kiosk/config
+    # A technician asked for a remote health check (web console); once per request.
+    health_check: bool = False
 
 
 class KioskStatus(BaseModel):

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from server.console.i18n import texts
 from server.console.pages import ConsoleRefused, LoginRequired, login_redirect, refused_page
 from server.console.settings import ConsoleSettings
-from server.kiosk_health import install_sampler
+from server.kiosk_health import HealthCheckInbox, install_sampler
 
 STATIC = Path(__file__).parent / "static"
 PAGE_MODULES = ("auth", "admin", "technician", "officer", "public")
@@ -28,6 +28,9 @@ def install(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
     settings = settings or ConsoleSettings()
     app.state.console_settings = settings
     install_sampler(app, settings.health_sample_seconds)
+    # Read by the heartbeat route (server/api/routes/kiosk.py): a technician's request goes out
+    # with the answer to the kiosk's next heartbeat.
+    app.state.health_checks = HealthCheckInbox(app.state.sessions)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
     for name in PAGE_MODULES:
         module_name = f"server.console.{name}"

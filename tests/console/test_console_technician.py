@@ -183,3 +183,25 @@ def test_a_health_check_without_the_csrf_token_is_refused(server, technician):
     assert answer.status_code == 403
     with sqlite3.connect(server.data_dir / "adm.db") as db:
         assert db.execute("SELECT count(*) FROM kiosk_health_check_requests").fetchone() == (0,)
+
+
+def test_a_health_check_request_goes_out_with_the_next_heartbeat_answer_once(
+    server, technician, kiosk
+):
+    def ack() -> bool:
+        answer = kiosk.post(
+            f"{server.url}/api/v1/kiosk/heartbeat",
+            json={"app_version": "0.1.0", "config_version": 1, "devices": [receipt()]},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()["health_check"]
+
+    assert ack() is False
+    technician.get(f"/console/tech/kiosks/{DEMO_KIOSK}")
+    technician.post(f"/console/tech/kiosks/{DEMO_KIOSK}/health-check")
+    assert ack() is True
+    assert ack() is False  # once per request
+    page = technician.get(f"/console/tech/kiosks/{DEMO_KIOSK}")
+    state = re.search(r'id="health-check-state">([^<]+)<', page.text).group(1)
+    assert "; disampaikan ke anjungan pada " in state

@@ -34,6 +34,7 @@ from server.api.schemas import (
 )
 from server.fleet import FleetRefused, enabled_services, enrol
 from server.heartbeats import HeartbeatWriter, ReplayGuard, beat_from
+from server.kiosk_health import HealthCheckInbox
 from server.models import Document, PrintJob
 from server.pickup_pin import PinFailed, find_by_pin, record_failure
 from server.printing import (
@@ -138,7 +139,12 @@ async def heartbeat(
     now = datetime.now()
     writer: HeartbeatWriter = request.app.state.heartbeats
     writer.submit(beat_from(kiosk.id, signed.ts, body, now))
-    return HeartbeatAck(server_time=now, config_version=kiosk.config_version)
+    inbox: HealthCheckInbox = request.app.state.health_checks  # a technician's request
+    return HeartbeatAck(
+        server_time=now,
+        config_version=kiosk.config_version,
+        health_check=await inbox.take(kiosk.id),
+    )
 
 
 @router.post("/pickup-codes/resolve")
