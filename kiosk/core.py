@@ -85,6 +85,7 @@ class KioskCore:
         self._devices_in_use = threading.Lock()  # a print job, or a heartbeat's health check
         self._last_detail: dict[str, str] = {}
         self._code_diversion: Callable[[str], None] | None = None  # a technician's test scan
+        self.qr_reader: QrReader | None = None  # set when the scanner is a camera
         self.kiosk_name = config.kiosk_id
         self.server = ServerClient(
             config.server_url, config.credential(), config.server_timeout, config.ca_bundle
@@ -407,7 +408,10 @@ class KioskCore:
         return decide(facts)
 
     def _run(self) -> None:
-        self._open_devices()
+        # Held while opening: the heartbeat's printer check on the same port would otherwise
+        # interleave its status query with the open's, and the open fail at every start.
+        with self._devices_in_use:
+            self._open_devices()
         self._greet_server()
         self._emit(Ready())
         while True:
