@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, event, inspect, select
+from sqlalchemy import Engine, String, and_, event, inspect, select, type_coerce
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
 from server.models import Kiosk, RequestNonce
@@ -59,12 +59,14 @@ class KioskEntry:
 
 
 def _query() -> Any:
+    # Cheap to read for a whole fleet: no datetime is parsed here (on SQLite that would be most
+    # of the cost), only when a heartbeat needs its kiosk's mark.
     return select(
         Kiosk.id,
         Kiosk.credential_hash,
-        Kiosk.revoked_at,
+        Kiosk.revoked_at.is_not(None),
         Kiosk.config_version,
-        RequestNonce.seen_at,
+        type_coerce(RequestNonce.seen_at, String),
     ).outerjoin(
         RequestNonce,
         and_(RequestNonce.kiosk_id == Kiosk.id, RequestNonce.nonce == HEARTBEAT_MARK),
@@ -72,15 +74,23 @@ def _query() -> Any:
 
 
 def _entry(row: Any, loaded_at: float) -> KioskEntry:
-    kiosk_id, credential_hash, revoked_at, config_version, mark = row
+    kiosk_id, credential_hash, revoked, config_version, mark = row
     return KioskEntry(
         id=kiosk_id,
         credential_hash=credential_hash,
-        revoked=revoked_at is not None,
+        revoked=bool(revoked),
         config_version=config_version,
-        heartbeat_mark=None if mark is None else int(mark.timestamp()),
+        heartbeat_mark=_seconds(mark),
         loaded_at=loaded_at,
     )
+
+
+def _seconds(mark: Any) -> int | None:
+    """A stored mark as the heartbeat ts it records: text from SQLite, a datetime elsewhere."""
+    if mark is None:
+        return None
+    moment = datetime.fromisoformat(mark) if isinstance(mark, str) else mark
+    return int(moment.timestamp())
 
 
 def mark_time(ts: int) -> datetime:
@@ -92,7 +102,8 @@ class KioskCache:
     def __init__(self, engine: Engine, ttl: float) -> None:
         self.engine = engine
         self.ttl = ttl
-        self._entries: dict[str, KioskEntry] = {}
+        self._snapshot: dict[str, Any] = {}  # id -> row of _query(), as read with the table
+        self._singles: dict[str, KioskEntry] = {}  # read one by one since
         self._lock = threading.Lock()
         self._generation = 0  # raised by every invalidation: a read begun before it is stale
         self._snapshot_at = float("-inf")  # when the last full read started
@@ -105,15 +116,19 @@ class KioskCache:
     def get(self, kiosk_id: str) -> KioskEntry | None:
         """The entry if it may be trusted now, without touching the database; else None."""
         now = time.monotonic()
-        entry = self._entries.get(kiosk_id)
-        age = now - self._snapshot_at
+        snapshot_at = self._snapshot_at
+        row = self._snapshot.get(kiosk_id)
+        age = now - snapshot_at
         # Read all again when the snapshot gets old, or sooner when it lacks a kiosk (new ones
         # were enrolled, or this process just started): one query instead of one per kiosk.
-        if age > self.ttl * REFRESH_AT or (entry is None and age > MISSING_REFRESH_SECONDS):
+        if age > self.ttl * REFRESH_AT or (row is None and age > MISSING_REFRESH_SECONDS):
             self._start_refresh()
-        if entry is None or now - entry.loaded_at > self.ttl:
-            return None
-        return entry
+        if row is not None and age <= self.ttl:
+            return _entry(row, snapshot_at)
+        single = self._singles.get(kiosk_id)
+        if single is not None and now - single.loaded_at <= self.ttl:
+            return single
+        return None
 
     def fetch(self, kiosk_id: str) -> KioskEntry | None:
         """The kiosk's entry, reading the database if need be (blocking: in a worker thread).
@@ -137,7 +152,7 @@ class KioskCache:
         entry = _entry(row, started)
         with self._lock:
             if generation == self._generation:  # else a change committed while reading
-                self._entries[kiosk_id] = entry
+                self._singles[kiosk_id] = entry
         return entry
 
     def refresh(self) -> None:
@@ -145,10 +160,10 @@ class KioskCache:
         generation, started = self._generation, time.monotonic()
         with self.engine.connect() as conn:
             rows = conn.execute(_query()).all()
-        entries = {row[0]: _entry(row, started) for row in rows}
+        snapshot = {row[0]: row for row in rows}
         with self._lock:
             if generation == self._generation:
-                self._entries = entries
+                self._snapshot, self._singles = snapshot, {}
                 self._snapshot_at = started
             # else: a change committed while reading; the next request starts another read
 
@@ -178,10 +193,11 @@ class KioskCache:
             self._generation += 1
             for kiosk_id in kiosk_ids:
                 if kiosk_id == ALL:
-                    self._entries = {}
+                    self._snapshot, self._singles = {}, {}
                     self._snapshot_at = float("-inf")
                 else:
-                    self._entries.pop(kiosk_id, None)
+                    self._snapshot.pop(kiosk_id, None)
+                    self._singles.pop(kiosk_id, None)
 
     def watch(self, sessions: sessionmaker[Session]) -> None:
         """Drop entries when a session of this factory commits a change to them."""
