@@ -160,7 +160,7 @@ class KioskCache:
         generation, started = self._generation, time.monotonic()
         with self.engine.connect() as conn:
             rows = conn.execute(_query()).all()
-        snapshot = {row[0]: row for row in rows}
+        snapshot = {row[0]: tuple(row) for row in rows}  # plain tuples: no GC scans
         with self._lock:
             if generation == self._generation:
                 self._snapshot, self._singles = snapshot, {}
