@@ -209,3 +209,16 @@ def test_signing_keys_lists_old_and_new_key_after_rotation(make_server):
     keys = response.json()
     assert set(keys) == {old_key, new_key}
     assert all(len(value) == 43 for value in keys.values())  # 32 raw bytes, base64url
+
+
+def test_a_phone_opening_the_qr_link_gets_the_verification_page_not_json(server):
+    token = token_of(server)
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    response = server.client.get(f"/v/{token}", headers=browser, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/verifikasi?kode=")
+
+    page = server.client.get(f"/v/{token}", headers=browser)  # the redirect followed
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert server.kk(0) in page.text
+    assert verify(server, token)["status"] == "genuine"  # a program asking for JSON still gets it

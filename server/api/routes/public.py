@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from server.api.deps import SessionDep, SignerDep
@@ -19,9 +22,21 @@ def signing_keys(signer: SignerDep) -> dict[str, str]:
     return signer.public_keys()
 
 
-@router.get("/v/{token}")
-def verify(token: str, signer: SignerDep, session: SessionDep) -> Verification:
-    """What the QR code on a paper links to: genuine, revoked or unknown, and nothing personal."""
+@router.get(
+    "/v/{token}",
+    response_model=Verification,
+    responses={303: {"description": "A browser is sent to the verification page (/verifikasi)"}},
+)
+def verify(
+    token: str, request: Request, signer: SignerDep, session: SessionDep
+) -> Verification | RedirectResponse:
+    """What the QR code on a paper links to: genuine, revoked or unknown, and nothing personal.
+
+    A citizen's phone that opens the link is a browser asking for HTML: it gets the public
+    verification page, in words, instead of this JSON.
+    """
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse(f"/verifikasi?kode={quote(token, safe='')}", status_code=303)
     try:
         payload = signer.verify(token)
     except BadSignature:
