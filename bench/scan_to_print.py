@@ -62,13 +62,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(work: Path) -> tuple[subprocess.Popen[bytes], str, Path, Path]:
+def start_server(
+    work: Path, codes_out: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str, Path, Path]:
+    """``adm-server`` with the demo data on a free port: (process, url, credential, data dir).
+
+    ``codes_out`` keeps the demo families' pickup codes (KK number -> code) in a JSON file.
+    """
     data_dir = work / "server"
     port = free_port()
     env = dict(os.environ, ADM_DATA_DIR=str(data_dir), ADM_PUBLIC_URL=f"http://127.0.0.1:{port}")
     credential = work / "kiosk-credential"
+    extra = ["--codes-out", str(codes_out)] if codes_out else []
     subprocess.run(
-        [BIN / "adm-server", "demo", "--credential-out", credential],
+        [BIN / "adm-server", "demo", "--credential-out", credential, *extra],
         env=env,
         check=True,
         capture_output=True,

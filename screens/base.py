@@ -372,13 +372,15 @@ class PhoneQrDrawing(Widget):
         super().__init__(**kw)
         self._anim: Animation | None = None
         self._modules = self._make_qr_pattern()
+        # a layout pass moves and resizes the drawing many times: draw once, at the next frame
+        self._redraw_soon = Clock.create_trigger(self._redraw, 0)
         self.bind(
-            pos=self._redraw,
-            size=self._redraw,
-            show_arrow=self._redraw,
-            animate=self._redraw,
-            phone_colour=self._redraw,
-            arrow_colour=self._redraw,
+            pos=self._redraw_soon,
+            size=self._redraw_soon,
+            show_arrow=self._redraw_soon,
+            animate=self._redraw_soon,
+            phone_colour=self._redraw_soon,
+            arrow_colour=self._redraw_soon,
         )
         self.bind(bob=self._move)
         self._translate = Translate(0, 0)

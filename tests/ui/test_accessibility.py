@@ -69,7 +69,7 @@ def launch(
         keep = ARTIFACTS / request.node.name
         shutil.rmtree(keep, ignore_errors=True)
         keep.mkdir(parents=True)
-        for png in shots.glob("*.png"):
+        for png in shots.glob("[0-9]*.png"):
             shutil.copy(png, keep / png.name)
 
 

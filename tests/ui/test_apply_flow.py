@@ -122,7 +122,7 @@ def start_app(request, tmp_path: Path, config: Path, display: str):
         keep = ARTIFACTS / request.node.name  # for a person to look at after the run
         shutil.rmtree(keep, ignore_errors=True)
         keep.mkdir(parents=True)
-        for png in shots.glob("*.png"):
+        for png in shots.glob("[0-9]*.png"):
             shutil.copy(png, keep / png.name)
 
     request.addfinalizer(stop)

@@ -73,7 +73,7 @@ def attract_saying(app, phrase: str, after: int = 0, timeout: float = 30):
 
 def nothing_opens(app, seen: int, seconds: float = 3) -> None:
     time.sleep(seconds)
-    names = [p.name for p in app["shots"].glob("*.png") if int(p.name[:2]) > seen]
+    names = [p.name for p in app["shots"].glob("[0-9]*.png") if int(p.name[:2]) > seen]
     assert all("-menu" in n for n in names), names
 
 

@@ -82,7 +82,7 @@ def staff_json(server, path: str):
 
 def shots_of(shots: Path) -> list[str]:
     """Screenshot names in the order taken, without their numbers."""
-    ordered = sorted(shots.glob("*.png"), key=lambda p: int(p.stem.split("-")[0]))
+    ordered = sorted(shots.glob("[0-9]*.png"), key=lambda p: int(p.stem.split("-")[0]))
     return [p.stem.split("-", 1)[1] for p in ordered]
 
 
@@ -118,7 +118,7 @@ def word_boxes(png: Path) -> list[tuple[str, int, int]]:
 
 
 def latest(shots: Path) -> int:
-    return max((number(p) for p in shots.glob("*.png")), default=0)
+    return max((number(p) for p in shots.glob("[0-9]*.png")), default=0)
 
 
 def open_flow(app, flow: str, language: str) -> Path:

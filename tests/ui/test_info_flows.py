@@ -154,7 +154,7 @@ def newest(shots: Path, pattern: str, after: int = 0, timeout: float = 30) -> Pa
 
 
 def last_number(shots: Path) -> int:
-    return max((int(p.name[:2]) for p in shots.glob("*.png")), default=0)
+    return max((int(p.name[:2]) for p in shots.glob("[0-9]*.png")), default=0)
 
 
 def start(app, language: str) -> Path:

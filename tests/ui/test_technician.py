@@ -42,7 +42,7 @@ def hold_corner(env: dict, seconds: float = 3.6) -> None:
 
 
 def newest(shots: Path) -> int:
-    return max((number(p) for p in shots.glob("*.png")), default=0)
+    return max((number(p) for p in shots.glob("[0-9]*.png")), default=0)
 
 
 def enter_pin(env: dict, pin: str) -> None:
