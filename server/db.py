@@ -85,10 +85,28 @@ def migrate(engine: Engine) -> None:
     """
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        _lock_for_migrating(conn)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # SQLite changes a table by rebuilding it (copy, drop, rename): with foreign keys
+            # enforced, dropping a table other rows point to fails, so a database holding
+            # data could not be upgraded. The pragma only takes effect outside a transaction.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                _lock_for_migrating(conn)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if sqlite else []
+            conn.commit()
+        finally:
+            if sqlite:  # the connection goes back to the pool: enforce the keys again
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+        if broken:
+            raise RuntimeError(f"the upgraded database has broken references: {broken[:5]}")
 
 
 def _lock_for_migrating(conn: Connection) -> None:
