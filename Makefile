@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.adm-installed
 
-.PHONY: run test lint typecheck system-deps cups-queue setup bench clean
+.PHONY: run test lint typecheck system-deps cups-queue setup bench screenshots clean
 
 setup: system-deps $(STAMP)
 
@@ -26,6 +26,11 @@ cups-queue:
 
 run: setup cups-queue
 	@bash scripts/run-demo.sh
+
+# Every kiosk screen in both languages and high contrast, into docs/screens/ (stop `make run`
+# first: this starts the same demo system on the same port).
+screenshots: setup cups-queue
+	@ADM_APP_ARGS="--tour docs/screens" bash scripts/run-demo.sh
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -13,6 +13,7 @@ import logging
 import os
 import queue
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from kiosk.events import (
     Refused,
 )
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from kiosk.remote_config import ConfigApplied
+from kiosk.remote_config import ConfigApplied, RemoteConfig
 from kiosk.service_state import ServiceState
 from kiosk.speech import Speaker
 from kiosk.ui_thread import this_is_the_ui_thread
@@ -75,16 +76,26 @@ class KioskApp(App):
         self,
         core: Any,
         language: str = DEFAULT_LANGUAGE,
+        config: Any = None,
         screenshot_dir: str | None = None,
+        tour_dir: str | None = None,
         idle_timeout: float = 60.0,
         window_size: tuple[int, int] | None = (1280, 800),
         **kw: Any,
     ) -> None:
         self.manager: KioskScreenManager | None = None
-        self._unbuilt: dict[str, type] = {}  # screens registered but not built yet
+        self._all_built = False  # every registered screen is in the manager
         super().__init__(**kw)
-        self.core = core
+        # The core (devices, server, camera: heavy imports and device opening) may come as a
+        # factory, made right after the attract screen's first frame (see on_start).
+        self._core_factory: Callable[[], Any] | None = core if callable(core) else None
+        self.core: Any = None if callable(core) else core
+        self.start_error = ""  # why the core could not be made; the app then stops
+        self._remote = (
+            RemoteConfig(config.data_dir / "server-config.json") if config is not None else None
+        )
         self.screenshot_dir = screenshot_dir
+        self.tour_dir = tour_dir
         self.window_size = window_size
         self._events: queue.SimpleQueue[KioskEvent] = queue.SimpleQueue()
         self._drain_trigger = Clock.create_trigger(self._drain_events, 0)
@@ -101,7 +112,7 @@ class KioskApp(App):
         self.language = self.initial_language
         self.in_session = False
         self._service_due = 0.0
-        config = getattr(core, "config", None)
+        config = config if config is not None else getattr(self.core, "config", None)
         speech_dir = getattr(config, "speech_dir", "")
         self.speaker = Speaker(
             volume=int(getattr(config, "audio_volume", 80)),
@@ -123,22 +134,46 @@ class KioskApp(App):
 
         manager = KioskScreenManager(transition=FadeTransition(duration=0.25))
         self.manager = manager
-        self._unbuilt = load_screens()
-        # Only the attract screen is built before the window shows; the others follow right
-        # after the first frames (see on_start), or at once if a citizen is quicker.
-        manager.add_widget(self._unbuilt.pop("attract")(name="attract"))
+        # Only the attract screen is built before the window shows; the core and the other
+        # screens (their modules import OpenCV, the camera, the printers) follow right after
+        # the first frames (see on_start), or at once if a citizen is quicker.
+        from screens.attract import AttractScreen
+
+        manager.add_widget(AttractScreen(name="attract"))
         manager.bind(current=self._on_current)
         log.info("screen -> %s", manager.current)
         return manager
 
+    def start_core(self, *args: Any) -> bool:
+        """Make and start the core if it is not running yet (Kivy thread); False if it cannot."""
+        if self.core is not None:
+            return True
+        if self._core_factory is None or self.start_error:
+            return False
+        started = time.monotonic()
+        try:
+            self.core = self._core_factory()
+        except Exception as exc:  # a device driver the configuration names cannot be made
+            log.exception("the kiosk core could not start")
+            self.start_error = str(exc)
+            self.stop()
+            return False
+        log.info("kiosk core made in %.2f s", time.monotonic() - started)
+        self.core.add_listener(self._on_core_event)
+        self.core.start()
+        self.refresh_service()
+        return True
+
     def build_all_screens(self, *args: Any) -> None:
         """Build every screen not built yet (Kivy thread); a no-op once all exist."""
-        if self.manager is None or not self._unbuilt:
+        if self.manager is None or self._all_built or not self.start_core():
             return
         started = time.monotonic()
-        for name, cls in sorted(self._unbuilt.items()):
-            self.manager.add_widget(cls(name=name))
-        self._unbuilt.clear()
+        built = set(self.manager.screen_names)
+        for name, cls in sorted(load_screens().items()):
+            if name not in built:
+                self.manager.add_widget(cls(name=name))
+        self._all_built = True
         log.info("all screens built in %.2f s", time.monotonic() - started)
 
     def on_start(self):
@@ -153,9 +188,18 @@ class KioskApp(App):
         # the first frames are still being drawn: give the first screenshot more time
         self._first_shot_at = time.monotonic() + 1.5
         self._schedule_screenshot(delay=1.5)
-        self.core.add_listener(self._on_core_event)
-        self.core.start()
-        Clock.schedule_once(self.build_all_screens, 0.3)  # after the attract screen is drawn
+        if self.core is not None:
+            self.core.add_listener(self._on_core_event)
+            self.core.start()
+        # after the attract screen is drawn: the core first, then the other screens
+        Clock.schedule_once(self.start_core, 0.1)
+        Clock.schedule_once(self.build_all_screens, 0.3)
+        if self.tour_dir:
+            from screens.tour import Tour
+
+            # kept here: Kivy's clock holds only a weak reference to the method it calls
+            self._tour = Tour(self, self.tour_dir)
+            Clock.schedule_once(self._tour.start, 5.0)  # the devices and the server are up
 
     def on_stop(self):
         # Kivy may dispatch on_stop twice (stop() and the end of run()): stop the core once
@@ -170,7 +214,8 @@ class KioskApp(App):
         if self._shot_event is not None:
             self._shot_event.cancel()
         self.speaker.close()
-        self.core.stop()
+        if self.core is not None:
+            self.core.stop()
 
     def open_settings(self, *largs):
         """No Kivy settings panel on a kiosk (F1 would open it)."""
@@ -213,7 +258,8 @@ class KioskApp(App):
         if self.in_session:
             self.in_session = False
             log.info("session ended")
-            self.core.session_ended()  # a configuration that waited takes effect now
+            if self.core is not None:
+                self.core.session_ended()  # a configuration that waited takes effect now
             # The session's widgets, textures and typed data sit in reference cycles that
             # Python's collector would free only much later: free them now, between citizens
             # (the app grew by ~15 MiB a session without this; bench/app_sessions.py).
@@ -245,14 +291,17 @@ class KioskApp(App):
         self.speaker.say(f"{prefix} {text}".strip(), self.language)
 
     # --- what the office set, what the kiosk offers ----------------------------------------------
+    def _remote_config(self) -> Any:
+        """The office's configuration: the core's once it runs, the copy on disk before."""
+        return getattr(self.core, "remote_config", None) or self._remote
+
     def _office_location(self) -> str:
-        place = (
-            self.core.remote_config.get("location") if hasattr(self.core, "remote_config") else None
-        )
+        remote = self._remote_config()
+        place = remote.get("location") if remote is not None else None
         return str(place.get("name", "")) if isinstance(place, dict) else ""
 
     def _office_language(self, fallback: str) -> str:
-        remote = getattr(self.core, "remote_config", None)
+        remote = self._remote_config()
         language = remote.get("language") if remote is not None else None
         return language if language in LANGUAGES else fallback
 
@@ -269,6 +318,8 @@ class KioskApp(App):
             self.screen_content_changed(current)
 
     def refresh_service(self) -> None:
+        if self.core is None:
+            return
         state = self.core.service_state()
         if state != self.service:
             if state.notices != self.service.notices:
@@ -294,7 +345,8 @@ class KioskApp(App):
         if name != "attract" and not self.in_session:
             self.in_session = True
             log.info("session started")
-            self.core.session_started()
+            if self.core is not None:
+                self.core.session_started()
 
     def _on_keyboard(self, window, key, scancode=None, codepoint=None, modifier=None, **kw):
         if key == KEY_F12:

@@ -10,6 +10,7 @@ from kivy.properties import NumericProperty, StringProperty
 
 from screens.base import BaseScreen, load_kv
 from screens.registry import kiosk_screen
+from screens.technician_pin import TechnicianCorner  # noqa: F401 (attract.kv places it)
 
 
 @kiosk_screen("attract")

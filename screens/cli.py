@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiosk import cli as kiosk_cli
 
@@ -20,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="run the touchscreen app")
     app.add_argument("--config", default=kiosk_cli.DEFAULT_CONFIG)
     app.add_argument("--screenshot-dir", help="save a screenshot at every screen change")
+    app.add_argument(
+        "--tour",
+        metavar="DIR",
+        help="save every screen in both languages and high contrast to DIR, then quit",
+    )
     app.add_argument("--fullscreen", action="store_true", help="fill the screen (a real kiosk)")
     app.add_argument("--size", default="1280x800", help="window size when not fullscreen")
     kiosk_cli.add_subcommands(sub)
@@ -50,25 +56,31 @@ def run_app(args: argparse.Namespace) -> int:
     Config.set("input", "mouse", "mouse,disable_multitouch")
     Config.set("kivy", "exit_on_escape", "0")
 
-    from kiosk.core import KioskCore
     from screens.app import KioskApp
 
-    try:
-        core = KioskCore(config)
-    except ConfigError as exc:
-        sys.stderr.write(f"adm-kiosk: {exc}\n")
-        return 2
+    def make_core() -> Any:
+        """The kiosk's brain: made after the attract screen shows (its imports are heavy)."""
+        from kiosk.core import KioskCore
+
+        return KioskCore(config)
+
     app = KioskApp(
-        core,
+        make_core,
         language=config.language,
+        config=config,
         screenshot_dir=args.screenshot_dir,
+        tour_dir=args.tour,
         idle_timeout=config.idle_timeout,
         window_size=None if args.fullscreen else (int(width), int(height)),
     )
     try:
         app.run()
     finally:
-        core.stop()
+        if app.core is not None:
+            app.core.stop()
+    if app.start_error:
+        sys.stderr.write(f"adm-kiosk: {app.start_error}\n")
+        return 2
     return 0
 
 

@@ -47,7 +47,7 @@ def load_screens() -> dict[str, type]:
     """Import every screen module; returns the screens by name."""
     package = importlib.import_module("screens")
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in ("app", "cli", "registry", "base", "tasks"):
+        if info.name not in ("app", "cli", "registry", "base", "tasks", "tour"):
             importlib.import_module(f"screens.{info.name}")
     return dict(SCREENS)
 

@@ -54,4 +54,6 @@ Scan a pickup code with the simulated scanner, from another terminal:
 Other codes are listed above. Stop with Ctrl+C.
 
 TXT
-"$BIN/adm-kiosk" app --config config/kiosk.toml "${shots[@]}"
+# ADM_APP_ARGS: more arguments for the app, e.g. `make screenshots` passes --tour docs/screens
+# shellcheck disable=SC2086
+"$BIN/adm-kiosk" app --config config/kiosk.toml "${shots[@]}" ${ADM_APP_ARGS:-}
