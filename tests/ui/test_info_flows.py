@@ -8,6 +8,7 @@ a real server with demo data, and reads the words on the screen back with OCR.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 import uuid
@@ -325,11 +326,13 @@ def test_locations_show_hours_and_whether_each_is_open_now_in_both_languages(ser
 def test_requirements_of_a_service_offered_here_in_indonesian(server, app):
     offer_only(server, "Kantor Kecamatan Sinjai Utara", ["akta_kelahiran", "akta_kematian", "kia"])
     env, shots = app["env"], app["shots"]
-    wait_until(  # the kiosk has fetched the new list of services its location offers
-        lambda: "configuration version 2 applied" in app["log"].read_text(),
-        30,
-        what="the kiosk to apply its new configuration",
-    )
+
+    def shown() -> bool:  # the kiosk fetched the new list of services and shows it
+        log = app["log"].read_text()
+        applied = log.find("services akta_kelahiran,akta_kematian,kia, hours")
+        return applied >= 0 and re.search(r"configuration \d+ shown", log[applied:]) is not None
+
+    wait_until(shown, 30, what="the kiosk to apply its new configuration")
     menu = start(app, "id")
     tap_text(env, menu, "Berkas apa saja")
     listed = newest(shots, "*-requirements.png")
