@@ -259,3 +259,28 @@ def test_a_scanned_code_shows_its_documents_in_both_languages_and_back_claims_no
     assert "Family Card" not in screen_words(back)
     assert kiosk_client(server).resolve(server.codes[OTHER_KK])["status"] == "ready"
     assert sim.printer.receipts == []
+
+
+def test_paper_running_out_in_the_middle_of_the_receipt_is_told_and_nothing_counts(
+    server, sim, app
+):
+    shots, env = app["shots"], app["env"]
+    scan = open_scan_screen(app, "en")
+    sim.printer.paper_out_after(2)  # the roll ends two lines into the receipt
+    sim.scanner.scan("ADMP:" + server.codes[KK_NUMBER])
+    documents = next_shot(shots, "*-pickup_documents.png", number(scan))
+    tap(env, *PRINT_BUTTON)
+
+    failed = next_shot(shots, "*-done-failed.png", number(documents), timeout=90)
+    words = " ".join(screen_words(failed).split())
+    assert "receipt printer has a problem" in words, words
+    assert "show this screen to an officer" in words, words
+    assert sim.printer.wait_for_receipts(1, timeout=10)[0].incomplete  # the torn-off stub
+    # the kiosk reported "failed": nothing counts as printed, and the code works again
+    assert print_count(server, KK_NUMBER) == 0
+    client = kiosk_client(server)
+    wait_until(
+        lambda: client.resolve(server.codes[KK_NUMBER])["status"] == "ready",
+        15,
+        what="the code to be printable again",
+    )
