@@ -40,7 +40,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from scan_to_print import start_server
+from scan_to_print import kiosk_config, start_server
 
 from devices.simulators.host import SimulatorHost
 
@@ -154,34 +154,6 @@ class Kiosk:
             self.proc.kill()
 
 
-def kiosk_config(work: Path, url: str, credential: Path, sim: SimulatorHost) -> Path:
-    path = work / "kiosk.toml"
-    path.write_text(
-        f"""
-[kiosk]
-id = "ADM-7307-01"
-idle_timeout = 600
-heartbeat_interval = 30
-data_dir = "{work / "kiosk"}"
-[server]
-url = "{url}"
-credential_file = "{credential}"
-[devices.scanner]
-driver = "serial-scanner"
-port = "{sim.scanner.path}"
-terminator = "CR"
-[devices.receipt]
-driver = "escpos"
-transport = "serial"
-port = "{sim.printer.path}"
-[devices.a4]
-driver = "cups"
-queue = "ADM-A4"
-"""
-    )
-    return path
-
-
 def start_times(work: Path, env: dict[str, str], config: Path, starts: int) -> dict:
     bare_script = work / "bare_app.py"
     bare_script.write_text(BARE_APP)
@@ -251,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     sim = SimulatorHost(work / "sim")
     sim.serve()
     try:
-        config = kiosk_config(work, url, credential, sim)
+        config = kiosk_config(work, url, credential, sim, heartbeat=30, idle_timeout=600)
         started = start_times(work, env, config, args.starts)
         code = next(iter(json.loads((work / "codes.json").read_text()).values()))
         memory = sessions(work, env, config, sim, code, args.sessions)

@@ -96,13 +96,22 @@ def start_server(
     raise SystemExit("the server did not answer within 30 s; see " + str(work / "server.out"))
 
 
-def kiosk_config(work: Path, url: str, credential: Path, sim: SimulatorHost) -> Path:
+def kiosk_config(
+    work: Path,
+    url: str,
+    credential: Path,
+    sim: SimulatorHost,
+    heartbeat: int = 300,
+    idle_timeout: int = 60,
+) -> Path:
+    """A kiosk configuration with the simulated scanner and receipt printer and ADM-A4."""
     path = work / "kiosk.toml"
     path.write_text(
         f"""
 [kiosk]
 id = "ADM-7307-01"
-heartbeat_interval = 300
+idle_timeout = {idle_timeout}
+heartbeat_interval = {heartbeat}
 data_dir = "{work / "kiosk"}"
 [server]
 url = "{url}"

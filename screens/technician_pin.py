@@ -62,7 +62,7 @@ class TechnicianCorner(Widget):
         return True
 
     def on_tap(self) -> None:
-        pass
+        """The event's default handler, which Kivy requires; attract.kv binds the real one."""
 
     def _cancel(self) -> None:
         if self._pending is not None:
