@@ -20,6 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from ocr import shows
 from PIL import Image, ImageDraw, ImageFont
 from sample_bodies import FATHER
 from support import BIN, require_tools, wait_until, write_kiosk_config
@@ -220,23 +221,6 @@ def kiosk_applications(server) -> list[dict]:
     return [a for a in found.json() if a["kiosk_id"] == "ADM-7307-01"]
 
 
-def near(shown: str, ticket: str) -> bool:
-    """OCR may misread, add or drop one glyph of the ticket (0/O, "25Z4" read as "252Z4"),
-    not two."""
-    found = re.findall(r"ADM-\w{4}-\w{4}-\w{3,5}", shown.replace(" ", ""))
-    return any(edits(s, ticket) <= 1 for s in found)
-
-
-def edits(a: str, b: str) -> int:
-    """Levenshtein distance: the fewest one-glyph changes that turn ``a`` into ``b``."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        previous, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
-    return row[-1]
-
-
 def test_a_citizen_applies_for_a_birth_certificate_and_leaves_with_ticket_and_receipt(
     server, sim, app
 ):
@@ -292,7 +276,7 @@ def test_a_citizen_applies_for_a_birth_certificate_and_leaves_with_ticket_and_re
     ticket = new[0]["ticket"]
     assert TICKET.fullmatch(ticket)
     words = screen_words(done)
-    assert near(words, ticket), words
+    assert shows(words, ticket), words
     assert "WhatsApp" in words and "0812 **** 6677" in words, words
 
     receipt = sim.printer.wait_for_receipts(1, timeout=20)[0]
@@ -375,7 +359,7 @@ def test_an_application_sent_while_the_server_is_down_is_saved_and_arrives_once_
     ticket_shot = next_shot(shots, "*-apply_sent-ticket.png", number(saved), timeout=60)
     new = [a for a in kiosk_applications(server) if a not in before]
     assert len(new) == 1, new
-    assert near(screen_words(ticket_shot), new[0]["ticket"]), screen_words(ticket_shot)
+    assert shows(screen_words(ticket_shot), new[0]["ticket"]), screen_words(ticket_shot)
     detail = server.staff_get(f"{OFFICER}/{new[0]['ticket']}").json()
     assert len(detail["papers"]) == 4 and detail["fields"]["nama_ibu"] == "HASNAWATI"
     time.sleep(3)  # the outbox does not send it again, and prints no second receipt

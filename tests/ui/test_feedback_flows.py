@@ -14,8 +14,10 @@ import subprocess
 import time
 from pathlib import Path
 
+import ocr
 import pytest
 import requests
+from ocr import shows
 from PIL import Image
 from support import BIN, STAFF_TOKEN, wait_until
 from ui import test_kiosk_app as kiosk_ui
@@ -53,15 +55,8 @@ MORE_YES, MORE_NO = (340, 425), (937, 425)
 TICKET = re.compile(r"PGD-\d{4}-\d{4}-[0-9A-Z]{6}")
 
 
-@functools.cache
-def screen_words(png: Path, psm: int = 3) -> str:
-    """The words on a screenshot (tesseract takes a second or two: read each one once).
-
-    ``psm`` 11 (sparse text) finds the words in the tiles beside pictures that 3 skips.
-    """
-    return subprocess.run(
-        ["tesseract", str(png), "-", "--psm", str(psm)], capture_output=True, text=True, check=True
-    ).stdout
+# tesseract takes a second or two: read each screenshot once
+screen_words = functools.cache(ocr.screen_words)
 
 
 def words_in(png: Path, box: tuple[int, int, int, int]) -> str:
@@ -173,13 +168,6 @@ def type_on_keypad(env: dict, digits: str) -> None:
     )
 
 
-def ticket_on(png: Path, ticket: str) -> bool:
-    """The ticket is on the screen; OCR may misread one glyph (0/O, 1/I), not two."""
-    words = screen_words(png).replace(" ", "")
-    shown = re.findall(r"PGD-\w{4}-\w{4}-\w{6}", words)
-    return any(sum(a != b for a, b in zip(s, ticket, strict=True)) <= 1 for s in shown)
-
-
 def start_server_again(server) -> subprocess.Popen:
     """`adm-server serve` on the same port and data as the `server` fixture's process."""
     port = server.url.rsplit(":", 1)[1]
@@ -244,7 +232,7 @@ def test_a_complaint_typed_on_the_screen_reaches_the_server_once_and_shows_its_t
     assert complaint["text"] == text
     assert complaint["contact_phone"] == "+6281234567890"
     assert TICKET.fullmatch(complaint["ticket"])
-    assert ticket_on(sent, complaint["ticket"]), screen_words(sent)
+    assert shows(screen_words(sent), complaint["ticket"]), screen_words(sent)
     words = screen_words(sent)
     assert "WhatsApp" in words and "0812 **** 7890" in words, words
 
@@ -303,7 +291,7 @@ def test_a_complaint_sent_while_the_server_is_down_is_kept_and_delivered_later(
     assert [(c["category"], c["text"], c["contact_phone"]) for c in complaints] == [
         ("perangkat", text, None)
     ]
-    assert ticket_on(ticket_shot, complaints[0]["ticket"]), screen_words(ticket_shot)
+    assert shows(screen_words(ticket_shot), complaints[0]["ticket"]), screen_words(ticket_shot)
 
 
 # --- surveys ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import cv2
 import pytest
+from ocr import shows
 from PIL import Image
 from support import cups_output_for, wait_until
 from ui.test_kiosk_app import app, display, screen_words, tap  # noqa: F401 (fixtures)
@@ -64,15 +65,6 @@ def words_in(png: Path, box: tuple[int, int, int, int], tmp: Path) -> str:
     Image.open(png).crop(box).save(crop)
     command = ["tesseract", str(crop), "-", "--psm", "6"]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
-def shows(words: str, expected: str) -> bool:
-    """``expected`` is on the screen; OCR may misread one glyph (0/O/Q, 1/I), not two."""
-    compact = words.replace(" ", "")
-    return any(
-        sum(a != b for a, b in zip(compact[i : i + len(expected)], expected, strict=True)) <= 1
-        for i in range(len(compact) - len(expected) + 1)
-    )
 
 
 def green_button(png: Path) -> tuple[int, int] | None:
@@ -168,7 +160,7 @@ def test_number_and_pin_show_the_documents_then_print_the_kk_and_a_receipt(
 
     words = screen_words(documents)
     assert "Dokumen Anda siap dicetak" in words and "Kartu Keluarga" in words, words
-    assert shows(words, "7307********0001"), words
+    assert shows(words, "7307********0001", max_edits=1), words
     assert "An** Ba** Ra****" in words, words
     assert sim.printer.receipts == []  # shown, nothing printed yet
 
@@ -178,9 +170,7 @@ def test_number_and_pin_show_the_documents_then_print_the_kk_and_a_receipt(
     receipt = sim.printer.wait_for_receipts(1, timeout=10)[0]
     receipt_number = receipt.qr_codes[0]
     assert cups_output_for(receipt_number).stat().st_size > 0  # the KK on A4
-    shown = re.findall(r"R-\d{8}-\w{6}", screen_words(done).replace(" ", ""))
-    # OCR may misread one glyph (T/I, 0/O); more than one wrong means another number
-    assert any(sum(a != b for a, b in zip(s, receipt_number, strict=True)) <= 1 for s in shown)
+    assert shows(screen_words(done), receipt_number), screen_words(done)
     wait_until(lambda: print_count(server, KK_NUMBER) == 1, 15, what="the print to be counted")
     assert screens_in_order(shots)[-5:] == [
         "scan",
@@ -246,7 +236,7 @@ def test_a_scanned_code_shows_its_documents_in_both_languages_and_back_claims_no
     words = screen_words(documents)
     assert "Dokumen Anda siap dicetak" in words and "Kartu Keluarga" in words, words
     assert "Cetak" in words and "Jumlah dokumen: 1" in words, words
-    assert shows(words, "7307********0004"), words
+    assert shows(words, "7307********0004", max_edits=1), words
 
     tap(env, *LANGUAGE_SWITCH)
     english = next_shot(shots, "*-pickup_documents.png", number(documents))
