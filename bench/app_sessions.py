@@ -87,6 +87,18 @@ def rss_kib(pid: int) -> int:
     return int(found.group(1))
 
 
+def resources(pid: int) -> dict[str, int]:
+    """What a process holds that a leak would grow: memory (KiB), open files, threads."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    threads = re.search(r"^Threads:\s+(\d+)", status, re.M)
+    assert threads is not None
+    return {
+        "rss_kib": rss_kib(pid),
+        "fds": len(list(Path(f"/proc/{pid}/fd").iterdir())),
+        "threads": int(threads.group(1)),
+    }
+
+
 class Kiosk:
     """``adm-kiosk app`` with simulated devices; its log tells which screen it shows."""
 
@@ -183,23 +195,33 @@ def start_times(work: Path, env: dict[str, str], config: Path, starts: int) -> d
     return {"adm": adm, "bare": bare, "bare_rss": bare_rss, "ready": ready}
 
 
+def first_frames(kiosk: Kiosk) -> None:
+    """Wait until the app takes touches: main loop running, first frames drawn."""
+    kiosk.main_loop()
+    time.sleep(1.5)  # the first frames; a touch before them can be lost
+    subprocess.run(["xdotool", "mousemove", "600", "400"], env=kiosk.env, check=True)
+    time.sleep(0.3)
+
+
+def citizen_session(kiosk: Kiosk, sim: SimulatorHost, code: str) -> None:
+    """One citizen sees their documents and goes home (see the module's docstring)."""
+    kiosk.tap_until(ATTRACT_ANYWHERE, "language")
+    kiosk.tap_until(BAHASA_INDONESIA, "menu")
+    kiosk.tap_until(PRINT_TILE, "scan")
+    sim.scanner.scan("ADMP:" + code)
+    kiosk.screen("pickup_documents")
+    kiosk.tap_until(HOME, "attract")
+
+
 def sessions(
     work: Path, env: dict[str, str], config: Path, sim: SimulatorHost, code: str, count: int
 ) -> dict[int, int]:
     kiosk = Kiosk(work, env, config)
     memory: dict[int, int] = {}
     try:
-        kiosk.main_loop()
-        time.sleep(1.5)  # the first frames; a touch before them can be lost
-        subprocess.run(["xdotool", "mousemove", "600", "400"], env=env, check=True)
-        time.sleep(0.3)
+        first_frames(kiosk)
         for session in range(1, count + 1):
-            kiosk.tap_until(ATTRACT_ANYWHERE, "language")
-            kiosk.tap_until(BAHASA_INDONESIA, "menu")
-            kiosk.tap_until(PRINT_TILE, "scan")
-            sim.scanner.scan("ADMP:" + code)
-            kiosk.screen("pickup_documents")
-            kiosk.tap_until(HOME, "attract")
+            citizen_session(kiosk, sim, code)
             if session in CHECKPOINTS or session == count:
                 time.sleep(2)
                 memory[session] = rss_kib(kiosk.proc.pid)
