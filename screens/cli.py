@@ -55,6 +55,9 @@ def run_app(args: argparse.Namespace) -> int:
     Config.set("graphics", "height", height)
     Config.set("input", "mouse", "mouse,disable_multitouch")
     Config.set("kivy", "exit_on_escape", "0")
+    # A touchscreen of forms and fades looks the same at 30 frames a second as at Kivy's 60, and
+    # the attract screen's animation then costs half the CPU (and heat, in a closed kiosk box).
+    Config.set("graphics", "maxfps", "30")
 
     from screens.app import KioskApp
 
