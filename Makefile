@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.adm-installed
 
-.PHONY: run test lint typecheck system-deps cups-queue setup bench screenshots clean
+.PHONY: run test lint typecheck system-deps cups-queue setup bench proof screenshots clean
 
 setup: system-deps $(STAMP)
 
@@ -34,13 +34,18 @@ screenshots: setup cups-queue
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check devices kiosk screens server tests bench
+	$(VENV)/bin/ruff format --check devices kiosk screens server tests bench proof
 
 typecheck: setup
 	$(VENV)/bin/mypy devices kiosk server screens
 
 test: setup cups-queue lint typecheck
 	@url=$$(bash scripts/postgres-test.sh) && ADM_TEST_POSTGRES_URL=$$url $(VENV)/bin/pytest
+
+# The long runs of issue 8 (faults, fuzzing, load, soak) and docs/reliability.md with their
+# figures; `make test` runs the same harnesses at their short scale.
+proof: setup cups-queue
+	@url=$$(bash scripts/postgres-test.sh) && ADM_TEST_POSTGRES_URL=$$url $(PY) -m proof
 
 bench: setup
 	$(PY) bench/pdf_libraries.py

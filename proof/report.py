@@ -1,0 +1,139 @@
+"""docs/reliability.md, written from the figures the parts recorded (proof/figures.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from proof.figures import ROOT, recorded
+
+REPORT = ROOT / "docs" / "reliability.md"
+
+# The order of the report, with the heading each part gets.
+PARTS: dict[str, str] = {
+    "crash": "Crash consistency: the kiosk killed mid-journey",
+    "network": "Network faults: server down, slow and restarted mid-request",
+    "device_faults": "Device faults during journeys",
+    "fuzz": "Coverage-guided fuzzing of every parser of outside bytes",
+    "hostile": "Hostile input: uploads, traversal and injection strings",
+    "authz": "Authorisation matrix",
+    "load": "Load: simulated kiosks against one and two server processes",
+    "soak": "Soak: many sessions of the kiosk app",
+}
+
+# Figures whose name says they count something that must never happen.
+MUST_BE_ZERO = (
+    "violations",
+    "crashes",
+    "mismatches",
+    "server_errors",
+    "unescaped",
+    "outside",
+    "failed",
+)
+
+INTRO = """\
+# Reliability: proof under fire
+
+What the harnesses under `proof/` observed when they faulted, fuzzed, loaded and soaked ADM on
+real parts: the real server on a real port, the kiosk core as its own process, simulated devices
+on real pseudo-terminals, CUPS with its cups-pdf queue, PostgreSQL. `make test` runs every part at
+its short scale and fails on any violation; `make proof` runs the long scale and rewrites this
+file. Figures that count what must never happen end in a mark: ✅ when zero, ❌ otherwise.
+
+Regenerate: `make proof` (all parts, long; about an hour and a half on two cores), or one part:
+`.venv/bin/python -m proof crash` (`--scale short` for the quick version).
+"""
+
+
+def flatten(figures: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested figures as (dotted.name, value) rows, in the order the part gave them."""
+    rows: list[tuple[str, Any]] = []
+    for name, value in figures.items():
+        if name in ("summary", "command"):
+            continue
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            rows += flatten(value, key + ".")
+        else:
+            rows.append((key, value))
+    return rows
+
+
+def must_be_zero(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return any(word in last for word in MUST_BE_ZERO)
+
+
+def shown(name: str, value: Any) -> str:
+    if isinstance(value, float):
+        text = f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = f"{value:,}"
+    elif isinstance(value, list):
+        text = ", ".join(str(v) for v in value) or "none"
+    else:
+        text = str(value)
+    if must_be_zero(name) and isinstance(value, int | float) and not isinstance(value, bool):
+        text += " ✅" if value == 0 else " ❌"
+    return text.replace("|", "\\|")
+
+
+def section(title: str, entry: dict[str, Any] | None, part: str) -> str:
+    if entry is None:
+        return f"## {title}\n\nNot run yet: `.venv/bin/python -m proof {part}`.\n"
+    figures = entry["figures"]
+    lines = [f"## {title}", ""]
+    if figures.get("summary"):
+        lines += [str(figures["summary"]), ""]
+    command = figures.get("command") or f".venv/bin/python -m proof {part}"
+    lines += [
+        f"Scale **{entry['scale']}**, run {entry['when']} on {entry['machine']}.",
+        f"Command: `{command}`",
+        "",
+        "| figure | value |",
+        "|---|---|",
+    ]
+    lines += [f"| {name} | {shown(name, value)} |" for name, value in flatten(figures)]
+    return "\n".join(lines) + "\n"
+
+
+def failures(entries: dict[str, dict[str, Any]]) -> list[str]:
+    """Every must-be-zero figure that is not zero, as 'part: name = value'."""
+    bad = []
+    for part, entry in entries.items():
+        for name, value in flatten(entry["figures"]):
+            if must_be_zero(name) and isinstance(value, int | float) and value:
+                bad.append(f"{part}: {name} = {value}")
+    return bad
+
+
+def write(path: Path = REPORT) -> Path:
+    entries = recorded()
+    parts = list(PARTS) + sorted(set(entries) - set(PARTS))
+    body = [INTRO]
+    body += [section(PARTS.get(part, part), entries.get(part), part) for part in parts]
+    bugs = regression_tests()
+    body.append("## Bugs the harnesses found\n")
+    body.append(
+        "Each is fixed and has a regression test named for it under `tests/reliability/`:\n"
+        if bugs
+        else "None yet.\n"
+    )
+    body.append("\n".join(f"- `{test}`: {doc}" for test, doc in bugs) + "\n")
+    path.write_text("\n".join(body))
+    return path
+
+
+def regression_tests() -> list[tuple[str, str]]:
+    """The bugs the harnesses found: (test file::name, first line of its docstring)."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "tests" / "reliability").glob("test_regressions_*.py")):
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_regression"):
+                doc = (ast.get_docstring(node) or "").strip().splitlines()
+                found.append((f"{path.name}::{node.name}", doc[0] if doc else ""))
+    return found
