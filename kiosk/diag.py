@@ -12,12 +12,13 @@ import glob
 import json
 import queue
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from devices.a4 import A4Printer
 from devices.camera import Camera
-from devices.contract import Device, HealthLevel
+from devices.contract import Device, DeviceState, HealthLevel
 from devices.errors import DeviceError
 from devices.ports import serial_ports
 from devices.receipt import ReceiptPrinter
@@ -39,6 +40,21 @@ def _open(config: KioskConfig, role: str) -> Device:
     except DeviceError:
         pass  # health and the commands below say what is wrong, in the technician's words
     return device
+
+
+def _watch_camera(device: Device) -> None:
+    """Watch a camera as long as a frozen picture takes to tell from a still one.
+
+    adm-diag opens the camera itself and asks at once; a hung camera that keeps sending its
+    last frame would then pass as "frames flowing", since the driver only calls a picture
+    frozen after ``frozen_timeout`` seconds without change.
+    """
+    camera = device.camera if isinstance(device, CameraScanner) else device
+    if not isinstance(camera, Camera):
+        return
+    deadline = time.monotonic() + float(getattr(camera, "frozen_timeout", 0.0)) + 1.0
+    while time.monotonic() < deadline and camera.state in (DeviceState.IDLE, DeviceState.BUSY):
+        time.sleep(0.2)
 
 
 def cmd_devices(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
@@ -79,6 +95,7 @@ def cmd_health(config: KioskConfig, args: argparse.Namespace) -> list[Result]:
         except DeviceError as exc:
             results.append(fault(role, exc))
             continue
+        _watch_camera(device)
         results.append(health(role, device, HealthLevel(args.level)))
         device.close()
     if not args.device:
