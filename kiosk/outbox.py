@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 Sender = Callable[[str, dict[str, Any]], None]
 
+HELD = 9e18  # next_try of a held message: kept on disk, not sent until released or restarted
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
     key TEXT PRIMARY KEY,
@@ -61,15 +63,32 @@ class Outbox:
         self._thread: threading.Thread | None = None
 
     def put(self, kind: str, key: str, payload: dict[str, Any]) -> bool:
-        """Queue a message durably; False if a message with this key was already queued."""
+        """Queue a message durably; False if a message with this key was already queued.
+
+        A held message with this key (:meth:`hold`) is replaced by this one and sent.
+        """
+        return self._write(kind, key, payload, 0.0)
+
+    def hold(self, kind: str, key: str, payload: dict[str, Any]) -> bool:
+        """Keep what the server must hear if the kiosk dies now, without sending it yet.
+
+        A later :meth:`hold` or :meth:`put` of the same key replaces it; if the process ends
+        first (a power cut), the next :meth:`start` sends it as last written.
+        """
+        return self._write(kind, key, payload, HELD)
+
+    def _write(self, kind: str, key: str, payload: dict[str, Any], next_try: float) -> bool:
         with self._lock:
             cur = self._db.execute(
-                "INSERT OR IGNORE INTO outbox (key, kind, payload, created, next_try) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (key, kind, json.dumps(payload), time.time(), 0.0),
+                "INSERT INTO outbox (key, kind, payload, created, next_try) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, "
+                "payload = excluded.payload, next_try = excluded.next_try "
+                "WHERE outbox.next_try >= ?",
+                (key, kind, json.dumps(payload), time.time(), next_try, HELD),
             )
-        self._idle.clear()
-        self._wake.set()
+        if next_try < HELD:
+            self._idle.clear()
+            self._wake.set()
         return cur.rowcount == 1
 
     def pending(self) -> list[tuple[str, str, dict[str, Any]]]:
@@ -124,6 +143,9 @@ class Outbox:
             self._db.execute(f"UPDATE outbox SET {assignment} WHERE key = ?", params)  # noqa: S608
 
     def start(self) -> None:
+        """Deliver in the background; what an ended run left held is sent as last written."""
+        with self._lock:
+            self._db.execute("UPDATE outbox SET next_try = 0 WHERE next_try >= ?", (HELD,))
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
             self._thread.start()

@@ -55,6 +55,7 @@ KNOWN_REFUSALS = {"unknown_code", "already_printed", "in_progress"}
 # What the server may answer to a number + PIN (server/pickup_pin.py, server/printing.py).
 PIN_REFUSALS = {"wrong_pin", "pin_locked", "too_many_attempts", "already_printed", "in_progress"}
 NOT_CONFIRMED = "not printed: the citizen did not confirm printing"
+INTERRUPTED = "the kiosk stopped while printing"
 
 
 def mask_number(number: str) -> str:
@@ -149,6 +150,7 @@ class PickupPrinting:
             job.receipt_number,
             len(job.documents),
         )
+        self._if_interrupted(job, "failed", None)
         self._print(job)
 
     def preview(self, scanned: str) -> tuple[str, list[dict[str, str]]] | None:
@@ -226,6 +228,7 @@ class PickupPrinting:
             job.receipt_number,
             len(job.documents),
         )
+        self._if_interrupted(job, "failed", None)
         return job
 
     def print_claimed(self, job: PrintJob) -> None:
@@ -244,6 +247,15 @@ class PickupPrinting:
             "print_result",
             f"print_result:{job.id}",
             {"job_id": job.id, "outcome": "failed", "stage": None, "detail": detail},
+        )
+
+    def _if_interrupted(self, job: PrintJob, outcome: str, stage: str | None) -> None:
+        """What the server hears if the kiosk dies from here on (sent at its next start)."""
+        detail = "" if outcome == "printed" else INTERRUPTED
+        self.outbox.hold(
+            "print_result",
+            f"print_result:{job.id}",
+            {"job_id": job.id, "outcome": outcome, "stage": stage, "detail": detail},
         )
 
     def _receipt_ready(self) -> bool:
@@ -273,12 +285,17 @@ class PickupPrinting:
             self._fail_a4(job, a4)
             return
         progress("receipt")  # the pages are coming out; the receipt need not wait for them
+        self._if_interrupted(job, "failed", "receipt")
         try:
             self.receipt.print_receipt(build_receipt(job, self.kiosk_name(), datetime.now()))
         except DeviceError as exc:
             a4.finish()
             self._fail(job, "receipt", str(exc), "receipt_printer")
             return
+        # The citizen holds the receipt and the printer system every page: if the kiosk dies
+        # while the pages come out, the job counts as printed (a page that then fails is an
+        # officer's reprint), rather than the code printing a second set after its lease.
+        self._if_interrupted(job, "printed", None)
         if a4.finish() is not None:
             self._fail_a4(job, a4, after_receipt=True)
             return
