@@ -8,11 +8,15 @@ import hashlib
 from dataclasses import dataclass
 
 from server.applications.errors import ApplicationRefused
+from server.applications.image_header import BrokenImage, image_size
 from server.catalogue import Service
 
 MAX_PAPER_BYTES = 2_000_000  # one photographed page, decoded
 MAX_PAPERS = 6  # per request
 MAX_TOTAL_BYTES = 8_000_000  # all papers of one request, decoded
+# A photographed page is a few megapixels; more is a bomb for whoever opens it (the officer).
+MAX_SIDE = 10_000
+MAX_PIXELS = 40_000_000
 SIGNATURES = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
@@ -55,6 +59,17 @@ def check_paper(
         raise _refuse(index, "paper_too_large", f"A paper may be at most {MAX_PAPER_BYTES} bytes")
     if not data.startswith(SIGNATURES[content_type]):
         raise _refuse(index, "not_an_image", f"The bytes are not a {content_type} image")
+    try:
+        width, height = image_size(content_type, data)
+    except BrokenImage as exc:
+        raise _refuse(index, "broken_image", f"The image is cut off or malformed: {exc}") from None
+    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE and width * height <= MAX_PIXELS):
+        raise _refuse(
+            index,
+            "image_too_large",
+            f"An image of {width} x {height} pixels is not a photographed paper "
+            f"(at most {MAX_SIDE} pixels a side, {MAX_PIXELS} in all)",
+        )
     return CheckedPaper(requirement, content_type, data, hashlib.sha256(data).hexdigest())
 
 
