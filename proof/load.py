@@ -66,7 +66,7 @@ class Scale:
 
 
 SCALES = {
-    "short": Scale(8, 3.0, (Config("sqlite", 1), Config("sqlite", 2), Config("postgresql", 1))),
+    "short": Scale(8, 2.5, (Config("sqlite", 1), Config("sqlite", 2), Config("postgresql", 1))),
     "long": Scale(
         40,
         100.0,
@@ -203,7 +203,9 @@ async def send_raw(port: int, raw: bytes) -> tuple[int, bytes]:
         conn.close()
 
 
-def reason(body: bytes) -> str:
+def reason(status: int, body: bytes) -> str:
+    if 200 <= status < 300:
+        return "accepted"
     try:
         return str(json.loads(body)["detail"]["reason"])
     except (ValueError, KeyError, TypeError):
@@ -276,23 +278,25 @@ async def replays_across_processes(dep: Deployment) -> dict[str, Any]:
     first, _ = await send_raw(a, claim)
     again, answer = await send_raw(b, claim)
     figures["claim_replay_first_status"] = first
-    figures["claim_replay_other_process"] = f"{again} {reason(answer)}"
+    figures["claim_replay_other_process"] = f"{again} {reason(again, answer)}"
     beat = dep.fleet.request("POST", bench.HEARTBEAT_PATH, bench.HEARTBEAT_BODY, kiosk)
     sent_at = time.monotonic()
     first, _ = await send_raw(a, beat)
     at_once, answer_at_once = await send_raw(b, beat)
     figures["heartbeat_replay_first_status"] = first
-    figures["heartbeat_replay_other_process_at_once"] = f"{at_once} {reason(answer_at_once)}"
+    figures["heartbeat_replay_other_process_at_once"] = (
+        f"{at_once} {reason(at_once, answer_at_once)}"
+    )
     figures["_heartbeat"] = (beat, sent_at, b)
     return figures
 
 
 async def heartbeat_replay_after_window(figures: dict[str, Any]) -> None:
     beat, sent_at, port = figures.pop("_heartbeat")
-    window = HEARTBEAT_FLUSH_SECONDS + KIOSK_CACHE_SECONDS + 1.0
+    window = HEARTBEAT_FLUSH_SECONDS + KIOSK_CACHE_SECONDS + 0.5
     await asyncio.sleep(max(0.0, sent_at + window - time.monotonic()))
     status, answer = await send_raw(port, beat)
-    figures["heartbeat_replay_other_process_after_window"] = f"{status} {reason(answer)}"
+    figures["heartbeat_replay_other_process_after_window"] = f"{status} {reason(status, answer)}"
     figures["heartbeat_replay_window_seconds"] = window
 
 
@@ -377,7 +381,7 @@ def run(scale: str) -> dict[str, Any]:
                     continue
             configs.append(asyncio.run(run_config(config, chosen, Path(tmp), admin_url)))
     figures: dict[str, Any] = {
-        "configurations": configs,
+        "configurations": {f"{c['engine']} x{c['processes']}": c for c in configs},
         "skipped": skipped,
         "requests": sum(c["requests"] for c in configs),
         "errors": sum(c["errors"] for c in configs),
