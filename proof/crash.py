@@ -72,11 +72,11 @@ def run(scale: str) -> dict[str, Any]:
         runner = Runner(driver, tally)
         pool = CodePool(server)
         violations += _journeys(params, rng, runner, pool, driver, data_dir, tally, started)
-        violations += _drain_and_reprint(params, runner, pool, data_dir, tally)
+        violations += drain_and_reprint(params, runner, pool, data_dir, tally)
         driver.quit()
         violations += [f"after the last stop: {v}" for v in invariants.store_consistent(data_dir)]
         violations += invariants.no_delivered_personal_data(data_dir, [APPLICANT_NIK.encode()])
-        violations += _server_invariants(server, sim, tally, since, params["lease"])
+        violations += server_invariants(server, sim, tally, since, params["lease"])
     finally:
         if driver is not None:
             driver.kill()
@@ -138,7 +138,7 @@ def _journeys(
     return violations
 
 
-def _drain_and_reprint(
+def drain_and_reprint(
     params: dict[str, Any], runner: Runner, pool: CodePool, data_dir: Path, tally: Tally
 ) -> list[str]:
     """The kiosk empties its outbox by itself; then every code prints after its lease."""
@@ -150,7 +150,7 @@ def _drain_and_reprint(
     waiting = invariants.outbox_waiting(data_dir)
     if waiting:
         violations.append(f"{waiting} outbox message(s) still waiting 60 s after the last journey")
-    time.sleep(max(pool.busy_until.values(), default=0) - time.monotonic() + 0.5)
+    time.sleep(max(max(pool.busy_until.values(), default=0) - time.monotonic() + 0.5, 0))
     for number in sorted(pool.codes):
         code = pool.codes[number]
         journey = runner.journey({"op": "print", "code": code})
@@ -173,7 +173,7 @@ def _drain_and_reprint(
     return violations
 
 
-def _server_invariants(
+def server_invariants(
     server: ServerRig, sim: SimulatorHost, tally: Tally, since: float, lease: int
 ) -> list[str]:
     db = server.db()
@@ -213,6 +213,7 @@ def _figures(
         "applications_started": len(tally.started_keys),
         "violations": len(violations),
         "violation_list": violations[:20],
+        "journey_errors": tally.errors[:5],
         "summary": (
             f"{journeys} journeys ({tally.journeys['print']} print, {tally.journeys['apply']} "
             f"apply) with {kills} SIGKILLs of the kiosk at {len(tally.kills)} phases and "

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -319,6 +320,7 @@ class Tally:
     started_keys: set[str] = field(default_factory=set)  # applications begun at the kiosk
     queued_keys: set[str] = field(default_factory=set)  # ... that the kiosk said were queued
     printed_receipts: set[str] = field(default_factory=set)  # receipts the kiosk said printed
+    errors: list[str] = field(default_factory=list)  # journeys that broke inside the driver
 
 
 PRINT_PHASES = ("scan", "download", "a4", "receipt", "ack", "queued", "delivered")
@@ -366,6 +368,7 @@ class Runner:
         kill_at: str | None = None,
         delay: float = 0.0,
         timeout: float = 180,
+        on_phase: Callable[[str], None] | None = None,
     ) -> Journey:
         kind = str(command["op"])
         self.drain_lines()
@@ -381,6 +384,8 @@ class Runner:
             phase = line.get("phase")
             if phase == "draft":
                 result.key = line["key"]
+            if on_phase is not None and isinstance(phase, str):
+                on_phase(phase)
             if phase == "exited":
                 raise RuntimeError(f"the kiosk driver died by itself during a {kind} journey")
             if kill_at is not None and phase == kill_at:
@@ -393,6 +398,8 @@ class Runner:
                 result.outcome = line
                 self.tally.completed[kind] += 1
                 self.tally.outcomes[str(line.get("result", "apply"))] += 1
+                if line.get("result") == "error":
+                    self.tally.errors.append(f"{kind}: {line.get('error', '')}"[:200])
                 if kill_at == "delivered":  # the outbox is sending now or soon
                     self._kill_at_delivery(result, delay)
                 return result
