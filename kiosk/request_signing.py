@@ -93,7 +93,7 @@ class KioskAuth(requests.auth.AuthBase):
             return
         try:
             server_time = email.utils.parsedate_to_datetime(stamp).timestamp()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # a year past any clock: not a time
             return
         offset = server_time - time.time()
         # Date has one-second resolution; only a real skew is worth following.
