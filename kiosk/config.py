@@ -79,6 +79,8 @@ def load_config(path: Path) -> KioskConfig:
         raise ConfigError(f"cannot read kiosk configuration {path}: {exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise ConfigError(f"{path} is not valid TOML: arrays or tables nested too deep") from None
 
     kiosk = _section(data, "kiosk", path)
     server = _section(data, "server", path)
@@ -141,6 +143,16 @@ def load_config(path: Path) -> KioskConfig:
     if not isinstance(speech_dir, str):
         raise ConfigError(f"{path}: [audio] speech_dir must be a string")
 
+    data_dir = kiosk.get("data_dir", "var/kiosk")
+    if not isinstance(data_dir, str):
+        raise ConfigError(f"{path}: [kiosk] data_dir must be a string")
+    timeout = server.get("timeout", 10)
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 600:
+        raise ConfigError(f"{path}: [server] timeout must be more than 0 and at most 600 seconds")
+    ca_bundle = server.get("ca_bundle", "")
+    if not isinstance(ca_bundle, str):
+        raise ConfigError(f"{path}: [server] ca_bundle must be a string")
+
     follow_hours = kiosk.get("follow_opening_hours", False)
     if not isinstance(follow_hours, bool):
         raise ConfigError(f"{path}: [kiosk] follow_opening_hours must be true or false")
@@ -149,12 +161,12 @@ def load_config(path: Path) -> KioskConfig:
         kiosk_id=_get(kiosk, "id", str, path, "kiosk"),
         server_url=url.rstrip("/"),
         credential_file=Path(_get(server, "credential_file", str, path, "server")),
-        data_dir=Path(kiosk.get("data_dir", "var/kiosk")),
+        data_dir=Path(data_dir),
         language=language,
         idle_timeout=float(idle),
         heartbeat_interval=float(heartbeat),
-        server_timeout=float(server.get("timeout", 10)),
-        ca_bundle=str(server.get("ca_bundle", "")),
+        server_timeout=float(timeout),
+        ca_bundle=ca_bundle,
         audio_volume=volume,
         speech_dir=speech_dir,
         follow_opening_hours=follow_hours,
