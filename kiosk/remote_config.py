@@ -44,7 +44,8 @@ def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, indent=1, sort_keys=True)
+        # ASCII with escapes: a text UTF-8 cannot hold (a lone surrogate) is kept, not fatal
+        json.dump(data, out, ensure_ascii=True, indent=1, sort_keys=True)
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)
@@ -113,7 +114,10 @@ class RemoteConfig:
 
     def services(self) -> list[dict[str, Any]]:
         """The services citizens may apply for here: code, name_id, name_en."""
-        return [dict(s) for s in self.get("services", []) if isinstance(s, dict) and s.get("code")]
+        services = self.get("services", [])
+        if not isinstance(services, list):  # the office's config is data; a wrong type offers none
+            return []
+        return [dict(s) for s in services if isinstance(s, dict) and s.get("code")]
 
     def add_listener(self, listener: Callable[[dict[str, Any]], None]) -> None:
         """``listener(config)`` is called after a configuration takes effect."""
