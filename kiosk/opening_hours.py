@@ -44,7 +44,8 @@ Span = tuple[time, time]
 def zone_of(region_code: str) -> Zone | None:
     """The time zone of a region code's province; None when the code names no province."""
     head = region_code.strip()[:2]
-    return _ZONE_OF.get(int(head)) if head.isdigit() else None
+    # isdigit() is true for "²3" too, which int() refuses: only ASCII digits name a province
+    return _ZONE_OF.get(int(head)) if head.isascii() and head.isdigit() else None
 
 
 def parse_hours(raw: object) -> dict[str, Span]:
