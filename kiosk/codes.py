@@ -86,15 +86,16 @@ def classify(text: str | bytes) -> ScannedCode | Refusal:
         return Refusal("qr.refused.control_characters", len(text))
     if not _PRINTABLE_ASCII.match(stripped):
         return Refusal("qr.refused.not_ascii", len(text))
-    found = _our_form(stripped)
+    found = _our_form(stripped, len(text))
     return found if found is not None else Refusal("qr.refused.unknown_format", len(text))
 
 
-def _our_form(text: str) -> ScannedCode | Refusal | None:
+def _our_form(text: str, length: int) -> ScannedCode | Refusal | None:
+    """``text`` without its padding; ``length`` is that of the text as scanned, for refusals."""
     if text[: len(PICKUP_QR_PREFIX)].upper() == PICKUP_QR_PREFIX:
         code = parse_pickup_code(text)
         if code is None:
-            return Refusal("qr.refused.bad_pickup_code", len(text))
+            return Refusal("qr.refused.bad_pickup_code", length)
         return ScannedCode(CodeKind.PICKUP, PICKUP_QR_PREFIX + code)
     if _PICKUP_GROUPED.match(text):  # without the prefix only as printed, not any 12 letters
         return ScannedCode(CodeKind.PICKUP, PICKUP_QR_PREFIX + text)
@@ -107,10 +108,10 @@ def _our_form(text: str) -> ScannedCode | Refusal | None:
         if not text.startswith("ADM1."):
             match = _DOCUMENT_URL.match(text)
             if match is None:
-                return Refusal("qr.refused.bad_document_code", len(text))
+                return Refusal("qr.refused.bad_document_code", length)
             token = match.group("token")
         if len(token) > MAX_DOCUMENT_TOKEN or not _DOCUMENT_TOKEN.match(token):
-            return Refusal("qr.refused.bad_document_code", len(text))
+            return Refusal("qr.refused.bad_document_code", length)
         return ScannedCode(CodeKind.DOCUMENT, text)
     return None
 
