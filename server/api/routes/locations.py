@@ -46,7 +46,9 @@ class LocationIn(BaseModel):
         known = default_catalogue().services
         unknown = [code for code in value if code not in known]
         if unknown:
-            raise ValueError(f"unknown service codes: {', '.join(unknown[:5])}")
+            # ascii(): a code is the caller's text, which may not even be encodable (a lone
+            # surrogate): the message must be, or building the 422 fails with a 500.
+            raise ValueError(f"unknown service codes: {', '.join(map(ascii, unknown[:5]))}")
         return sorted(set(value))
 
     @field_validator("opening_hours")
