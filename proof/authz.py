@@ -434,7 +434,7 @@ class Caller:
         url: str,
         method: str,
         path: str,
-        params: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
         json_body: Any = None,
         form: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,

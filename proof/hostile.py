@@ -83,6 +83,7 @@ STRINGS: dict[str, str] = {
     "emoji": "\U0001f469\u200d\U0001f469\u200d\U0001f467 \U0001f1ee\U0001f1e9 \u2705",
     "crlf": f"x\r\nX-Injected: adm\r\n\r\n{FORGED}",
     "format": "%s%n{0}${jndi:ldap://127.0.0.1/x}",
+    "lone_surrogate": "half an emoji \ud83d",  # JSON may carry it; UTF-8 cannot
 }
 PASSWD = "root:x:0:0"  # noqa: S105 (the first line of /etc/passwd, not a password)
 HTTP_LAYER_REFUSAL = "Invalid HTTP request received."  # uvicorn's, for a request line too long
@@ -489,6 +490,8 @@ class Sent:
 class StringRun:
     sent: list[Sent] = field(default_factory=list)
     fields: set[tuple[str, str]] = field(default_factory=set)
+    echoed: int = 0  # accepted values the answer gives back where they were sent
+    altered: list[str] = field(default_factory=list)  # ... and not as sent
 
     def add(self, item: Sent) -> None:
         self.sent.append(item)
@@ -535,7 +538,7 @@ def _judge(operation: str, response: requests.Response) -> tuple[bool, bool, boo
     return clean, PASSWD in text, html and XSS_RAW in text
 
 
-Attempt = tuple[str, dict[str, str], Any, str, str]  # path, query, body, where, string
+Attempt = tuple[str, dict[str, Any], Any, str, str]  # path, query, body, where, string
 
 
 def _attempts(
@@ -566,7 +569,7 @@ def _attempts(
                 target = _fill(template, {**world.ids, parameter["name"]: string})
                 yield target, query, body(), where, name
             elif parameter["in"] == "query":
-                yield base_path, {**query, parameter["name"]: string}, body(), where, name
+                yield base_path, {**query, parameter["name"]: wire(string)}, body(), where, name
 
 
 def run_strings(
@@ -595,12 +598,47 @@ def run_strings(
                 if answer.status_code == 201 and operation == "POST /api/v1/kiosk/applications":
                     ticket = answer.json().get("ticket", "")
                 run.add(_sent(operation, where, name, answer, ticket))
+                _compare_echo(run, operation, where, STRINGS[name], answer)
     _console_strings(server, world, callers, forms(world), run)
     return run
 
 
+def _compare_echo(
+    run: StringRun, operation: str, where: str, string: str, answer: requests.Response
+) -> None:
+    """An accepted value that the answer gives back at the same place must be as it was sent."""
+    if not (200 <= answer.status_code < 300 and where.startswith("body:")):
+        return
+    try:
+        node: Any = answer.json()
+    except ValueError:
+        return
+    for step in where.removeprefix("body:").split("/"):
+        key: str | int = int(step) if step.isdigit() else step
+        if isinstance(node, dict) and isinstance(key, str) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and len(node) > key:
+            node = node[key]
+        else:
+            return
+    if isinstance(node, str):
+        run.echoed += 1
+        if node != string:
+            run.altered.append(f"{operation} {where}: sent {string[:40]!r}, got {node[:40]!r}")
+
+
 def _fill(template: str, values: dict[str, str]) -> str:
-    return re.sub(r"\{([^}]+)\}", lambda m: quote(values[m[1]], safe=""), template)
+    return re.sub(r"\{([^}]+)\}", lambda m: quote(wire(values[m[1]]), safe=""), template)
+
+
+def wire(text: str) -> str | bytes:
+    """The string for a URL or a form: as it is, or (a lone surrogate, which UTF-8 cannot
+    hold) as the invalid UTF-8 bytes a hostile client would send."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+    return text
 
 
 def _console_strings(
@@ -620,7 +658,7 @@ def _console_strings(
         path = fill_path(operation, world)
         for name_field in [*make().keys(), "csrf_token"]:
             for name, string in STRINGS.items():
-                form = {**make(), name_field: string}
+                form = {**make(), name_field: wire(string)}
                 answer = caller.send(url, "POST", path, None, None, form)
                 run.add(_sent(operation, f"form:{name_field}", name, answer))
     login = "POST /console/login"
@@ -634,7 +672,7 @@ def _console_strings(
                 "password": "wrong-password",
                 "csrf_token": token[1] if token else "",
             }
-            form[name_field] = string
+            form[name_field] = wire(string)
             answer = fresh.send(url, "POST", "/console/login", form=form)
             run.add(_sent(login, f"form:{name_field}", name, answer))
     for operation, path in (
@@ -642,7 +680,7 @@ def _console_strings(
         ("GET /console/login", "/console/login"),
     ):
         for name, string in STRINGS.items():
-            answer = callers[ANONYMOUS].send(url, "GET", path, {"next": string})
+            answer = callers[ANONYMOUS].send(url, "GET", path, {"next": wire(string)})
             run.add(_sent(operation, "query:next", name, answer))
 
 
@@ -737,6 +775,9 @@ def run_once(workdir: Path, scale: str, database_url: str = "") -> dict[str, Any
             "server_errors_5xx": sum(1 for s in sent if s.status >= 500),
             "not_clean": sum(1 for s in sent if not s.clean),
             "passwd_leaks": sum(1 for s in sent if s.leaked),
+            "accepted_values_echoed": strings.echoed,
+            "accepted_values_echoed_altered": len(strings.altered),
+            "altered": strings.altered[:20],
             "unescaped_in_answers": sum(1 for s in sent if s.unescaped),
             "files_created_outside": len(outside_new) + len(tmp_new),
             "problems": [

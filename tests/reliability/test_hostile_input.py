@@ -29,6 +29,9 @@ def test_hostile_uploads_and_strings_are_refused_cleanly_or_shown_escaped():
     assert figures["files_created_outside"] == 0
     assert figures["unmasked_niks_in_logs"] == 0
     assert figures["forged_log_lines"] == 0
+    # What was accepted is kept as sent (the answer gives it back unchanged).
+    assert figures["accepted_values_echoed"] >= 20
+    assert figures["accepted_values_echoed_altered"] == 0, figures["altered"]
 
     # It really ran: many fields, every string, both outcomes, pages that showed the script.
     assert figures["body_fields_tested"] >= 50 and figures["operations_with_bodies"] >= 15

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import sqlite3
 
 import pytest
+import requests
 from PIL import Image
 from sample_bodies import birth_application
 from support import ServerProcess
@@ -85,3 +87,36 @@ def test_regression_truncated_image_was_stored_as_a_paper(server, fmt):
     )
     assert entire.status_code == 201, entire.text
     assert _stored(server) == (1, 4)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_regression_lone_surrogate_in_a_service_code_was_a_server_error(server, method):
+    """JSON may carry half a UTF-16 pair ("\\ud83d"); the location's service check put it in its
+    error message, which could not be encoded, and the admin got a 500 instead of a 422."""
+    admin = _demo_token(server, "admin")
+    body = {
+        "name": "Balai Desa Uji",
+        "address": "Jl. Uji 1",
+        "region_code": "73.07.01",
+        "enabled_services": ["akta\ud83d"],
+    }
+    path = "/api/v1/staff/locations" + ("/1" if method == "PUT" else "")
+
+    answer = requests.request(
+        method,
+        server.url + path,
+        data=json.dumps(body),  # ensure_ascii: the surrogate travels as \ud83d
+        headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"]["reason"] == "invalid_request"
+    assert answer.json()["detail"]["errors"][0]["loc"] == ["body", "enabled_services"]
+
+
+def _demo_token(server: ServerProcess, role: str) -> str:
+    lines = (server.data_dir / "demo-staff-tokens.txt").read_text().splitlines()
+    return next(
+        line.split()[2] for line in lines if not line.startswith("#") and line.split()[1] == role
+    )
