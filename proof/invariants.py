@@ -173,7 +173,7 @@ def no_claim_beyond_lease(db: sqlite3.Connection, kiosk_id: str, lease_seconds: 
 
 def store_consistent(data_dir: Path) -> list[str]:
     """The kiosk's files after a restart: databases intact, JSON readable, no stray photos."""
-    problems = []
+    problems: list[str] = []
     if not data_dir.is_dir():
         return problems
     for path in sorted(data_dir.rglob("*.sqlite3")) + sorted(data_dir.rglob("*.db")):

@@ -430,7 +430,11 @@ def after_print(pool: CodePool, number: str, journey: Journey, lease: float) -> 
     result, reason = outcome.get("result"), outcome.get("reason")
     if result == "print_done" or (result == "refused" and reason == "already_printed"):
         pool.spent(number)
-    elif result == "refused" and reason == "in_progress":
+    elif result == "print_failed" or (
+        result == "refused" and reason in ("in_progress", "server_unreachable")
+    ):
+        # A claim whose answer was lost on the line, or a failure whose report still waits in
+        # the outbox, holds the code until its lease ends (the server's rule).
         pool.in_progress(number, lease + 1)
     elif result == "refused" and reason == "unknown_code":
         pool.spent(number)  # should not happen: the invariants will show what went wrong

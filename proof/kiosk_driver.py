@@ -32,6 +32,7 @@ from kiosk.apply import ApplicationDraft
 from kiosk.apply_capture import PaperCapture
 from kiosk.config import load_config
 from kiosk.core import KioskCore
+from kiosk.errors import ServerUnavailable
 from kiosk.events import KioskEvent
 from kiosk.logs import setup_logging
 
@@ -106,7 +107,18 @@ class Driver:
         self.say({"phase": "outcome", "journey": "print", "result": end["event"], **end})
 
     def apply_journey(self) -> None:
-        services = self.core.applications.services()
+        try:
+            services = self.core.applications.services()
+        except ServerUnavailable:  # offline before any catalogue was kept: the screen says so
+            self.say(
+                {
+                    "phase": "outcome",
+                    "journey": "apply",
+                    "result": "refused",
+                    "reason": "server_unreachable",
+                }
+            )
+            return
         service = next(s for s in services if s.get("code") == "akta_kelahiran")
         draft = ApplicationDraft(kiosk_id=self.core.config.kiosk_id)
         draft.start(service)

@@ -37,7 +37,7 @@ from proof.journeys import (
 from proof.kiosk_driver import APPLICANT_NIK
 
 SCALES: dict[str, dict[str, Any]] = {
-    "short": {"journeys": 12, "budget": 55, "lease": 6, "server_kills": 2},
+    "short": {"journeys": 12, "budget": 40, "lease": 6, "server_kills": 2},
     "long": {"journeys": 400, "budget": 540, "lease": 8, "server_kills": 40},
 }
 KIOSK_TIMEOUT = 3.0  # the kiosk's [server] timeout: "slow" waits longer than this
@@ -51,6 +51,7 @@ class Chaos:
         self.proxy = proxy
         self.rng = rng
         self.switches: dict[str, int] = {}
+        self.cycles = 0  # times every mode had its turn
         self.stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="chaos", daemon=True)
 
@@ -58,8 +59,8 @@ class Chaos:
         self._thread.start()
 
     def _run(self) -> None:
-        plan = [("pass", 3.0), ("down", 4.0), ("pass", 3.0), ("slow", 4.0), ("pass", 3.0)]
-        plan += [("reset", 3.0)]
+        plan = [("pass", 2.0), ("down", 4.0), ("pass", 3.0), ("reset", 3.0), ("pass", 2.0)]
+        plan += [("slow", 4.0)]
         while not self.stop.is_set():
             for mode, seconds in plan:
                 if self.stop.is_set():
@@ -68,6 +69,8 @@ class Chaos:
                 self.proxy.set_mode(mode, delay=delay, cut_after=self.rng.randint(40, 3000))
                 self.switches[mode] = self.switches.get(mode, 0) + 1
                 self.stop.wait(seconds * self.rng.uniform(0.8, 1.3))
+            else:
+                self.cycles += 1
         self.proxy.set_mode("pass")
 
     def end(self) -> None:
@@ -108,6 +111,7 @@ def run(scale: str) -> dict[str, Any]:
         runner = Runner(driver, tally)
         pool = CodePool(server)  # the officer's side talks to the server directly
         chaos = Chaos(proxy, rng)
+        runner.journey({"op": "apply"})  # a kiosk that was online once: it kept the catalogue
         chaos.start()
         kills_left = params["server_kills"]
 
@@ -124,17 +128,16 @@ def run(scale: str) -> dict[str, Any]:
 
             return on_phase
 
-        for index in range(params["journeys"]):
+        index = -1
+        while index + 1 < params["journeys"] or chaos.cycles < 1:  # every mode has its turn
+            index += 1
             if time.monotonic() - started > params["budget"]:
                 break
             restart = kills_left > 0 and rng.random() < 0.5
-            if index % 3 == 1:
+            taken = pool.take(rng.choice)
+            if index % 3 == 1 or taken is None:  # a third apply; all do while codes wait
                 hook = kill_server_at(rng.choice(["queued", "photo"])) if restart else None
                 runner.journey({"op": "apply"}, on_phase=hook)
-                continue
-            taken = pool.take(rng.choice)
-            if taken is None:
-                time.sleep(1.0)
                 continue
             number, code = taken
             hook = kill_server_at(rng.choice(["download", "a4", "scan"])) if restart else None

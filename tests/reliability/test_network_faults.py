@@ -19,3 +19,4 @@ def test_a_bad_network_and_a_dying_server_lose_nothing_and_the_kiosk_recovers():
     assert figures["offline_shown"] > 0, "the kiosk never showed offline mode"
     assert figures["online_again"] > 0 and figures["online_at_end"], "no recovery seen"
     assert figures["applications_queued"] > 0
+    assert figures["journey_errors"] == [], figures["journey_errors"]
