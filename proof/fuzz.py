@@ -7,12 +7,17 @@ minute and more each, for ``make proof``), starting from the seeds in ``proof/co
 coverage reached, and crashes (inputs libFuzzer saved because the target raised something other
 than the parser's documented error, timed out or ran out of memory; must be 0).
 
-One target by hand, as long as you like:
+One target by hand, as long as you like, or all of them:
 
     .venv/bin/python -m proof.fuzz scanner_lines --seconds 300
+    .venv/bin/python -m proof.fuzz --all --seconds 120
 
-A crash leaves its input in the artifacts folder printed at the end; feed it back with
-``--runs 1 <file>`` style options of libFuzzer through ``--`` (``-- crash-1234``).
+A crash leaves its input in the artifacts folder named on the first line; replay it with
+libFuzzer's own arguments after ``--``:
+
+    .venv/bin/python -m proof.fuzz scanner_lines -- /tmp/.../crash-1234
+
+Dictionaries of tokens (proof/corpus/dicts/) help libFuzzer splice in whole TOML/JSON values.
 """
 
 from __future__ import annotations
@@ -95,6 +100,8 @@ def fuzz_target(
         corpus.mkdir()
     artifacts = keep_dir or (work / "artifacts")
     artifacts.mkdir(parents=True, exist_ok=True)
+    scratch = work / "tmp"  # the child's files (config copies, a server's data): removed after
+    scratch.mkdir()
     log_path = work / "libfuzzer.log"
     command = [
         sys.executable,
@@ -112,7 +119,12 @@ def fuzz_target(
     started = time.monotonic()
     with open(log_path, "wb") as log:
         child = subprocess.Popen(
-            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            env={**os.environ, "TMPDIR": str(scratch)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             exit_code = child.wait(timeout=seconds + SETUP_ALLOWANCE)
@@ -127,7 +139,8 @@ def fuzz_target(
     _read_stats(output, result)
     result.crash_files = sorted(p for p in artifacts.iterdir() if p.is_file())
     result.log_tail = output[-3000:]
-    if keep_dir is None and not result.crash_files:
+    shutil.rmtree(scratch, ignore_errors=True)
+    if keep_dir is not None or not result.crash_files:  # else the crashes stay in work
         shutil.rmtree(work, ignore_errors=True)
     return result
 
@@ -219,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.target is not None and not args.all:
         _child(args)
         return
-    results = [fuzz_target(name, args.seconds) for name in TARGETS]
+    results = [fuzz_target(name, args.seconds, extra=args.libfuzzer) for name in TARGETS]
     for result in results:
         print(
             f"{result.target:16} {result.executions:>9} executions {result.seconds:6.1f} s "

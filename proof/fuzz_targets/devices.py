@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -59,41 +60,54 @@ def scanner_lines() -> Callable[[bytes], None]:
 
 
 def keyboard_wedge() -> Callable[[bytes], None]:
-    """Kernel input_event records as the wedge reads them; the keymap's inverse types back."""
-    from devices.scanner.keyboard_wedge import EV_KEY, EVENT, KeyboardWedgeScanner
-    from devices.scanner.keymap import KEY_ENTER, KEY_LEFTSHIFT, char_for, keys_for
+    """Kernel input_event records through the wedge's own reader loop; the keymap types back.
 
-    scanner = KeyboardWedgeScanner("fuzz", "/dev/null", grab=False, max_length=64)
+    The records go through a pipe that stands in for the evdev node (the same read() and
+    select() the reader does on /dev/input/...); its end of file is the device going away,
+    which stops the loop.
+    """
+    from devices.contract import DeviceState, StatusKind
+    from devices.scanner.keyboard_wedge import EV_KEY, EVENT, KeyboardWedgeScanner
+    from devices.scanner.keymap import KEY_ENTER, char_for, keys_for
+
+    scanner = KeyboardWedgeScanner(
+        "fuzz", "/nonexistent/adm-fuzz-kbd", grab=False, max_length=64, reconnect_interval=0
+    )
     delivered: list[str] = []
     scanner.set_code_callback(delivered.append)
+    scanner.add_listener(lambda e: scanner._stop.set() if e.kind is StatusKind.OFFLINE else None)
+
+    def read_through_the_reader(raw: bytes) -> None:
+        readable, writable = os.pipe()
+        os.write(writable, raw)
+        os.close(writable)
+        scanner._fd = readable
+        scanner._stop.clear()
+        scanner._set_state(DeviceState.IDLE)
+        scanner._run()  # returns at end of file: the reader closed the pipe and went offline
+        assert scanner._fd is None
 
     def test_one(data: bytes) -> None:
         fdp = atheris.FuzzedDataProvider(data)
         delivered.clear()
         if fdp.ConsumeBool():  # round trip: type a text key by key, as the simulator does
             text = fdp.ConsumeUnicodeNoSurrogates(24)
-            keys = [keys_for(char) for char in text]
-            if any(k is None for k in keys):
+            if not text:
                 return
-            typed: list[str] = []
-            for code, shifted in keys:  # type: ignore[misc]
-                assert char_for(code, shifted) is not None
-                scanner._key(code, shifted, typed)
-            scanner._key(KEY_ENTER, False, typed)
-            assert delivered == ([text] if text else []), (text, delivered)
+            records = b""
+            for char in text:
+                key = keys_for(char)
+                if key is None:
+                    return  # a character no key of the US layout types
+                code, shifted = key
+                assert char_for(code, shifted) == char, (char, key)
+                records += EVENT.pack(0, 0, EV_KEY, 42, int(shifted))  # shift down or up
+                records += EVENT.pack(0, 0, EV_KEY, code, 1) + EVENT.pack(0, 0, EV_KEY, code, 0)
+            records += EVENT.pack(0, 0, EV_KEY, KEY_ENTER, 1)
+            read_through_the_reader(records)
+            assert delivered == [text], (text, delivered)
             return
-        raw = fdp.ConsumeBytes(fdp.remaining_bytes())
-        typed = []
-        shift = False
-        # The reader's loop in KeyboardWedgeScanner._run, record by record.
-        for offset in range(0, len(raw) - EVENT.size + 1, EVENT.size):
-            _sec, _usec, kind, code, value = EVENT.unpack_from(raw, offset)
-            if kind != EV_KEY:
-                continue
-            if code == KEY_LEFTSHIFT:
-                shift = value != 0
-            elif value == 1:
-                scanner._key(code, shift, typed)
+        read_through_the_reader(fdp.ConsumeBytes(fdp.remaining_bytes()))
         for text in delivered:
             assert text and text.isprintable() and len(text) <= scanner.max_length, repr(text)
 

@@ -57,13 +57,14 @@ def test_the_run_is_recorded_for_the_report(short_run):
     assert short_run["summary"] and short_run["command"]
 
 
-def test_the_harness_catches_a_planted_bug_and_keeps_its_input():
+def test_the_harness_catches_a_planted_bug_and_keeps_its_input(tmp_path):
     # A parser that raises IndexError on "<a,b>": the run must fail it and keep that input,
     # or a zero-crash figure above would mean nothing.
-    caught = fuzz.fuzz_target("canary", seconds=20)
+    caught = fuzz.fuzz_target("canary", seconds=20, keep_dir=tmp_path)
 
     assert caught.crashes == 1, caught.log_tail
     (planted,) = caught.crash_inputs()
     assert planted.startswith(b"<") and planted.endswith(b">")
     assert planted[1:-1].count(b",") < 3
     assert caught.exit_code not in (0, None)
+    assert caught.crash_files[0].parent == tmp_path
