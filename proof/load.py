@@ -391,15 +391,30 @@ def run(scale: str) -> dict[str, Any]:
         "busy_503": sum(c["busy_503"] for c in configs),
         "command": ".venv/bin/python -m proof load",
     }
+    figures["summary"] = summary(chosen, configs, figures)
+    record(PART, scale, figures)
+    return figures
+
+
+def summary(scale: Scale, configs: list[dict[str, Any]], figures: dict[str, Any]) -> str:
     rows = "; ".join(
         f"{c['engine']} x{c['processes']}: {c['rate_per_s']}/s, p50 {c['p50_ms']} ms, "
         f"p99 {c['p99_ms']} ms"
         for c in configs
     )
-    figures["summary"] = (
-        f"{chosen.kiosks} simulated kiosks (heartbeats, resolves, claims, confirmations, "
-        f"applications) for {chosen.seconds:g} s per configuration: {rows}; "
+    text = (
+        f"{scale.kiosks} simulated kiosks (heartbeats, resolves, claims, confirmations, "
+        f"applications) for {scale.seconds:g} s per configuration: {rows}; "
         f"{figures['errors']} errors, {figures['busy_503']} answered busy (503)."
     )
-    record(PART, scale, figures)
-    return figures
+    two = [c for c in configs if c["processes"] == 2]
+    if two:
+        c = two[0]
+        text += (
+            f" Replayed to the other process: a claim got {c['claim_replay_other_process']}; "
+            f"a heartbeat got {c['heartbeat_replay_other_process_at_once']} at once (the "
+            f"documented window of server/heartbeats.py) and "
+            f"{c['heartbeat_replay_other_process_after_window']} after "
+            f"{c['heartbeat_replay_window_seconds']:g} s."
+        )
+    return text
