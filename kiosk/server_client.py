@@ -87,76 +87,95 @@ class ServerClient:
             )
         return response
 
+    def _json(self, method: str, path: str, kind: type, **kwargs: Any) -> Any:
+        """The JSON answer, of the type our API gives; else ServerUnavailable, so a captive
+        portal or proxy answering in our server's place never ends the caller's thread."""
+        response = self._call(method, path, **kwargs)
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ServerUnavailable(f"{method} {path}: the answer is not JSON") from None
+        if not isinstance(answer, kind):
+            raise ServerUnavailable(f"{method} {path}: the answer is not a JSON {kind.__name__}")
+        return answer
+
     def whoami(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/api/v1/kiosk/me").json()
+        result: dict[str, Any] = self._json("GET", "/api/v1/kiosk/me", dict)
         return result
 
     def heartbeat(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Deliver a heartbeat; the answer says which configuration version is current."""
-        ack: dict[str, Any] = self._call("POST", "/api/v1/kiosk/heartbeat", json=payload).json()
+        ack: dict[str, Any] = self._json("POST", "/api/v1/kiosk/heartbeat", dict, json=payload)
         return ack
 
     def fetch_config(self) -> dict[str, Any]:
         """The configuration the office set for this kiosk (location, hours, services)."""
-        config: dict[str, Any] = self._call("GET", "/api/v1/kiosk/config").json()
+        config: dict[str, Any] = self._json("GET", "/api/v1/kiosk/config", dict)
         if not isinstance(config.get("version"), int):
             raise ServerUnavailable("kiosk configuration came back without a version")
         return config
 
     def claim(self, pickup_code: str) -> PrintJob:
-        body = self._call("POST", "/api/v1/kiosk/print-jobs", json={"pickup_code": pickup_code})
-        return _job(body.json())
+        body = self._json(
+            "POST", "/api/v1/kiosk/print-jobs", dict, json={"pickup_code": pickup_code}
+        )
+        return _job(body)
 
     def claim_with_pin(self, registration_number: str, pin: str) -> PrintJob:
         """Claim by the registration number and 6-digit PIN a citizen typed."""
-        body = self._call(
+        body = self._json(
             "POST",
             "/api/v1/kiosk/print-jobs",
+            dict,
             json={"registration_number": registration_number, "pin": pin},
         )
-        return _job(body.json())
+        return _job(body)
 
     def resolve(self, pickup_code: str) -> dict[str, Any]:
         """What a code would print (status and documents, holder masked); claims nothing."""
-        answer: dict[str, Any] = self._call(
-            "POST", "/api/v1/kiosk/pickup-codes/resolve", json={"pickup_code": pickup_code}
-        ).json()
+        answer: dict[str, Any] = self._json(
+            "POST", "/api/v1/kiosk/pickup-codes/resolve", dict, json={"pickup_code": pickup_code}
+        )
         return answer
 
     def application_status(self, ticket: str) -> dict[str, Any]:
         """Where an application is and what is missing, for the check-status screen."""
         path = "/api/v1/kiosk/applications/" + quote(ticket.strip(), safe="")
-        answer: dict[str, Any] = self._call("GET", path).json()
+        answer: dict[str, Any] = self._json("GET", path, dict)
         return answer
 
     def locations(self) -> list[dict[str, Any]]:
         """Every kiosk location with its opening hours (public)."""
-        answer: list[dict[str, Any]] = self._call("GET", "/api/v1/public/locations").json()
+        answer: list[dict[str, Any]] = self._json("GET", "/api/v1/public/locations", list)
         return answer
 
     def services(self) -> dict[str, Any]:
         """The catalogue of services with their requirements (public)."""
-        answer: dict[str, Any] = self._call("GET", "/api/v1/public/services").json()
+        answer: dict[str, Any] = self._json("GET", "/api/v1/public/services", dict)
         return answer
 
     def submit_complaint(self, key: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Deliver a complaint once per key (the outbox's key); the answer holds its ticket."""
-        answer: dict[str, Any] = self._call(
-            "POST", "/api/v1/kiosk/complaints", json=payload, headers={"Idempotency-Key": key}
-        ).json()
+        answer: dict[str, Any] = self._json(
+            "POST", "/api/v1/kiosk/complaints", dict, json=payload, headers={"Idempotency-Key": key}
+        )
         return answer
 
     def submit_survey(self, key: str, payload: dict[str, Any]) -> dict[str, Any]:
-        answer: dict[str, Any] = self._call(
-            "POST", "/api/v1/kiosk/surveys", json=payload, headers={"Idempotency-Key": key}
-        ).json()
+        answer: dict[str, Any] = self._json(
+            "POST", "/api/v1/kiosk/surveys", dict, json=payload, headers={"Idempotency-Key": key}
+        )
         return answer
 
     def submit_application(self, key: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Deliver an application once per key (the draft's); the answer holds its ticket."""
-        answer: dict[str, Any] = self._call(
-            "POST", "/api/v1/kiosk/applications", json=payload, headers={"Idempotency-Key": key}
-        ).json()
+        answer: dict[str, Any] = self._json(
+            "POST",
+            "/api/v1/kiosk/applications",
+            dict,
+            json=payload,
+            headers={"Idempotency-Key": key},
+        )
         return answer
 
     def download(self, document: JobDocument) -> bytes:
