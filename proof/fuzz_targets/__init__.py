@@ -102,6 +102,13 @@ TARGETS: dict[str, Target] = {
             ("kiosk.request_signing",),
         ),
         Target(
+            "server_answers",
+            "API payloads",
+            "kiosk/server_client.py: every answer of the server, from a loopback HTTP server",
+            kiosk.server_answers,
+            ("kiosk.server_client",),
+        ),
+        Target(
             "api_payloads",
             "API payloads",
             "server app in process: kiosk and public routes, signed, with fuzzed bodies",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import atheris
@@ -173,5 +175,101 @@ def server_date() -> Callable[[bytes], None]:
         auth.clock_offset = 0.0
         auth.learn_clock(response)
         assert isinstance(auth.clock_offset, float)
+
+    return test_one
+
+
+# What the kiosk reads in the server's answers (kiosk/server_client.py and its callers).
+ANSWER_KEYS = (
+    "version",
+    "id",
+    "receipt_number",
+    "status",
+    "documents",
+    "doc_type",
+    "number",
+    "holder_masked",
+    "download_path",
+    "config_version",
+    "detail",
+    "reason",
+    "message",
+    "server_time",
+    "ticket",
+    "services",
+    "location",
+    "health_check",
+)
+STATUSES = (200, 201, 400, 401, 404, 409, 422, 500, 503)
+
+
+class _Answers(BaseHTTPRequestHandler):
+    """A server on loopback that answers every request with what the fuzzer chose."""
+
+    status = 200
+    headers_out: tuple[tuple[str, str], ...] = ()
+    body = b""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.send_response_only(self.status)
+        for name, value in self.headers_out:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    do_GET = do_POST = _answer  # noqa: N815 - http.server's hook names
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def server_answers() -> Callable[[bytes], None]:
+    """Any answer of the server: the kiosk's client returns it or raises its own two errors.
+
+    Its callers (kiosk/core.py heartbeats and config, kiosk/pickup.py) catch ServerUnavailable
+    and ServerRefused; anything else would end the heartbeat thread or the citizen's print.
+    The answers come from a real HTTP server on loopback, as a proxy or captive portal might.
+    """
+    from kiosk.errors import ServerRefused, ServerUnavailable
+    from kiosk.server_client import JobDocument, ServerClient
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    client = ServerClient(f"http://127.0.0.1:{httpd.server_address[1]}", "ADM-F:secret", 5)
+    document = JobDocument("d1", "KK", "7307", "A*** B***", "/api/v1/kiosk/print-jobs/j/d1/pdf")
+    calls: tuple[Callable[[], object], ...] = (
+        client.whoami,
+        lambda: client.heartbeat({"app_version": "fuzz"}),
+        client.fetch_config,
+        lambda: client.claim("7KQ2-M9XD-4TRA"),
+        lambda: client.claim_with_pin("REG-1", "123456"),
+        lambda: client.resolve("7KQ2-M9XD-4TRA"),
+        lambda: client.application_status("ADM-7307-2611-7KQ2"),
+        client.locations,
+        client.services,
+        lambda: client.submit_complaint("key-0001", {"category": "x", "text": "y"}),
+        lambda: client.download(document),
+        lambda: client.report_result("j", "printed", None, ""),
+    )
+
+    def test_one(data: bytes) -> None:
+        fdp = atheris.FuzzedDataProvider(data)
+        call = calls[fdp.ConsumeIntInRange(0, len(calls) - 1)]
+        _Answers.status = STATUSES[fdp.ConsumeIntInRange(0, len(STATUSES) - 1)]
+        kind = fdp.ConsumeIntInRange(0, 2)
+        _Answers.headers_out = (
+            ("Content-Type", ("application/json", "text/html", "application/pdf")[kind]),
+        )
+        if fdp.ConsumeBool():
+            _Answers.body = json.dumps(json_value(fdp, ANSWER_KEYS)).encode()
+        else:
+            _Answers.body = fdp.ConsumeBytes(fdp.remaining_bytes())
+        try:
+            call()
+        except (ServerUnavailable, ServerRefused):
+            pass
 
     return test_one

@@ -19,7 +19,7 @@ import pytest
 
 from kiosk.codes import Refusal, classify
 from kiosk.config import load_config
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, ServerUnavailable
 from kiosk.info_text import hours_rows
 from kiosk.remote_config import RemoteConfig
 from kiosk.server_client import ServerClient
@@ -177,6 +177,65 @@ def test_regression_server_date_with_an_hour_beyond_any_clock_is_ignored(date_se
 
     assert answer == {"id": "ADM-7307-01"}
     assert client._auth.clock_offset == 0.0  # the kiosk keeps its own clock
+
+
+# --- the server's answers (target server_answers) -------------------------------------------
+
+
+class PortalServer(BaseHTTPRequestHandler):
+    """What answers in our server's place behind a village's captive portal or a proxy."""
+
+    answer = (200, "text/html", b"")
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, content_type, body = self.answer
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer  # noqa: N815 - http.server's hook names
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def portal() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), PortalServer)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def test_regression_heartbeat_answered_by_a_captive_portal_is_server_unavailable(portal):
+    # The fuzzer's first input: an empty 200. A login page is the same: not JSON. It raised
+    # JSONDecodeError, which the heartbeat loop does not catch: heartbeats stopped for good.
+    PortalServer.answer = (200, "text/html", b"<html>Login to the village wifi</html>")
+    client = ServerClient(portal, "ADM-7307-01:secret", timeout=5)
+
+    with pytest.raises(ServerUnavailable, match="not JSON"):
+        client.heartbeat({"app_version": "0.1"})
+    with pytest.raises(ServerUnavailable, match="not JSON"):
+        client.claim("7KQ2-M9XD-4TRA")
+
+
+def test_regression_config_answered_with_a_list_is_server_unavailable(portal):
+    PortalServer.answer = (200, "application/json", b"[1, 2]")
+    client = ServerClient(portal, "ADM-7307-01:secret", timeout=5)
+
+    with pytest.raises(ServerUnavailable, match="not a JSON dict"):
+        client.fetch_config()
+    PortalServer.answer = (200, "application/json", b'{"a": 1}')
+    with pytest.raises(ServerUnavailable, match="not a JSON list"):
+        client.locations()
 
 
 # --- scanned codes (target qr_codes) ----------------------------------------------------------
