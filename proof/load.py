@@ -42,7 +42,7 @@ from PIL import Image
 
 from proof.figures import ROOT, record
 
-sys.path.insert(0, str(ROOT / "bench"))  # the benches import each other as scripts
+sys.path.append(str(ROOT / "bench"))  # the benches import each other as scripts
 import server_load as bench  # noqa: E402
 
 PART = "load"

@@ -24,7 +24,7 @@ from typing import Any
 from devices.simulators.host import SimulatorHost
 from proof.figures import ROOT, record
 
-sys.path.insert(0, str(ROOT / "bench"))  # the benches import each other as scripts
+sys.path.append(str(ROOT / "bench"))  # the benches import each other as scripts
 import app_sessions  # noqa: E402
 from scan_to_print import kiosk_config, start_server  # noqa: E402
 
