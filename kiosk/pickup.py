@@ -287,15 +287,19 @@ class PickupPrinting:
         progress("receipt")  # the pages are coming out; the receipt need not wait for them
         self._if_interrupted(job, "failed", "receipt")
         try:
-            self.receipt.print_receipt(build_receipt(job, self.kiosk_name(), datetime.now()))
+            # Once the cut has gone out the citizen holds the receipt: a kiosk dying before the
+            # printer's status reply must not free the code for a second set after the lease.
+            self.receipt.print_receipt(
+                build_receipt(job, self.kiosk_name(), datetime.now()),
+                on_sent=lambda: self._if_interrupted(job, "printed", None),
+            )
         except DeviceError as exc:
             a4.finish()
             self._fail(job, "receipt", str(exc), "receipt_printer")
             return
-        # The citizen holds the receipt and the printer system every page: if the kiosk dies
-        # while the pages come out, the job counts as printed (a page that then fails is an
-        # officer's reprint), rather than the code printing a second set after its lease.
-        self._if_interrupted(job, "printed", None)
+        # The citizen holds the receipt and the printer system every page (on_sent held the job
+        # as printed): if the kiosk dies while the pages come out, the job counts as printed (a
+        # page that then fails is an officer's reprint) rather than printing a second set later.
         if a4.finish() is not None:
             self._fail_a4(job, a4, after_receipt=True)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from devices.contract import Device
@@ -31,5 +32,10 @@ class ReceiptPrinter(Device):
     kind = "receipt_printer"
 
     @abstractmethod
-    def print_receipt(self, receipt: Receipt) -> None:
-        """Implemented by each transport."""
+    def print_receipt(self, receipt: Receipt, on_sent: Callable[[], None] | None = None) -> None:
+        """Implemented by each transport.
+
+        ``on_sent`` is called once the whole receipt, cut included, has gone to the printer and
+        before its status is read back: from then on the paper is in the citizen's hand unless
+        the roll ended under it, which the printer then reports and this raises.
+        """

@@ -11,6 +11,7 @@ import contextlib
 import io
 import logging
 import termios
+from collections.abc import Callable
 from typing import Any
 
 from devices.contract import DeviceState, HealthLevel, HealthReport, StatusKind
@@ -177,7 +178,7 @@ class EscposReceiptPrinter(ReceiptPrinter):
             self._release(device)
         self._set_state(DeviceState.IDLE)
 
-    def print_receipt(self, receipt: Receipt) -> None:
+    def print_receipt(self, receipt: Receipt, on_sent: Callable[[], None] | None = None) -> None:
         self._set_state(DeviceState.BUSY)
         device = self._connect()
         try:
@@ -199,6 +200,8 @@ class EscposReceiptPrinter(ReceiptPrinter):
                 device.cut(mode=self.cut_mode)
             else:
                 device._raw(b"\n" * 4)  # no cutter: feed the receipt past the tear bar
+            if on_sent is not None:
+                on_sent()
             if self.status_query:  # the roll may have ended under this receipt
                 self._check_paper_after(device)
         except (DeviceNotReady, DeviceOffline):

@@ -97,3 +97,39 @@ def test_regression_a_final_result_replaced_what_was_held_and_is_sent_once(tmp_p
     finally:
         outbox.close()
     assert sent == [{"outcome": "failed"}]
+
+
+def test_regression_kiosk_killed_while_the_printer_confirmed_the_receipt_freed_the_code(
+    lease_server, sim_with_camera, kiosk_driver, tmp_path: Path
+):
+    """The cut had reached the printer but the kiosk died waiting for the printer's status
+    reply: it had only held "failed", so after the lease the code printed a second set
+    (proof/crash.py, seed 1450361062)."""
+    sim = sim_with_camera
+    sim.printer.set_baud(2400)  # a serial printer: the receipt takes seconds to go out
+    number, code = sorted(lease_server.codes.items())[0]
+    kiosk_driver.send({"op": "print", "code": code})
+    kiosk_driver.wait_phase({"receipt"}, 120)
+    time.sleep(0.5)  # the paper check before the receipt has been answered; the lines stream
+    sim.printer.mute()  # the printer stops answering: the kiosk waits for the status reply
+    deadline = time.monotonic() + 30
+    while not sim.printer.receipts and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert sim.printer.receipts, "the receipt never came out"
+    kiosk_driver.kill()  # within the 3 s the kiosk waits for the printer's answer
+    assert _last_job_status(lease_server) == "claimed"
+    receipt_number = sim.printer.receipts[-1].qr_codes[0]
+    sim.printer.mute(False)
+
+    kiosk_driver.start()
+    deadline = time.monotonic() + 30
+    while invariants.outbox_waiting(tmp_path / "kiosk") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _last_job_status(lease_server) == "printed"
+    time.sleep(lease_server.lease_seconds + 1)
+
+    kiosk_driver.send({"op": "print", "code": code})
+    again = kiosk_driver.wait_phase({"outcome"}, 120)
+    assert again["result"] == "refused" and again["reason"] == "already_printed", again
+    complete, _torn = invariants.receipt_outputs(sim.printer.receipts)
+    assert complete == {receipt_number: 1}
