@@ -703,6 +703,7 @@ class Cell:
     allowed: bool  # by RULES
     verdict: str  # allowed | denied
     location: str = ""
+    reason: str = ""  # the error body's reason, "login" for the way to the login page
 
     @property
     def matches(self) -> bool:
@@ -802,6 +803,12 @@ class MatrixResult:
             "operations_without_rule": len(self.rule_check.without_rule),
             "rules_without_operation": len(self.rule_check.stale_rules),
             "denials_without_error_body": len(self.denials_without_error_body),
+            "denial_reasons": ", ".join(
+                f"{reason}={n}"
+                for reason, n in Counter(
+                    c.reason for c in self.cells if c.verdict == "denied"
+                ).most_common()
+            ),
             "seconds": round(self.seconds, 1),
         }
 
@@ -847,6 +854,7 @@ def run_matrix(server: LiveServer) -> MatrixResult:
                     principal in RULES[operation],
                     seen,
                     response.headers.get("location", ""),
+                    _reason(response),
                 )
             )
             if seen == "denied" and not operation.split(" ", 1)[1].startswith("/console"):
@@ -855,6 +863,16 @@ def run_matrix(server: LiveServer) -> MatrixResult:
     return MatrixResult(
         operations, len(in_document), rule_check, cells, time.monotonic() - started, bare_denials
     )
+
+
+def _reason(response: requests.Response) -> str:
+    if response.headers.get("location", "").startswith("/console/login?next="):
+        return "login"
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        return f"page {response.status_code}" if response.status_code >= 400 else ""
+    return str(detail.get("reason", "")) if isinstance(detail, dict) else ""
 
 
 def _error_body(response: requests.Response) -> bool:

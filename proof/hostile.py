@@ -716,7 +716,7 @@ def rendered_pages(
     }
 
 
-def log_findings(server: LiveServer, workdir: Path) -> dict[str, int]:
+def log_findings(server: LiveServer) -> dict[str, int]:
     """Unmasked NIKs of the register and lines forged by a CRLF, in every log the server wrote."""
     from sqlalchemy import create_engine, text
 
@@ -751,7 +751,7 @@ def run_once(workdir: Path, scale: str, database_url: str = "") -> dict[str, Any
         out["server_alive_after_strings"] = server.alive()
         out["server_rss_kib_after_strings"] = server.rss_kib()
         out["server_rss_kib_before_strings"] = rss_before
-        out.update(log_findings(server, workdir))
+        out.update(log_findings(server))
         outside_after = files_under(workdir, skip=server.data_dir)
     markers = ("passwd", "adm-xss", "gnp.exe")
     tmp_new = [
