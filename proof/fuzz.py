@@ -45,6 +45,7 @@ SECONDS = {"short": 2, "long": 90}  # fuzzing time per target, setup not counted
 RSS_LIMIT_MB = 2048
 INPUT_TIMEOUT = 10  # seconds one input may take before it is a hang
 MAX_LEN = 8192  # bytes per input: a config file, a request body, several scanner lines
+SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - mkdtemp below
 SETUP_ALLOWANCE = 90  # seconds a target may take to start (the server target builds an app)
 
 _STAT = re.compile(r"^stat::(\w+):\s+(\d+)", re.MULTILINE)
@@ -91,7 +92,8 @@ def fuzz_target(
 ) -> TargetResult:
     """Fuzz one target in a child process for ``seconds``; crashes are kept in ``keep_dir``."""
     spec = target(name)
-    work = Path(tempfile.mkdtemp(prefix=f"adm-fuzz-{name}-"))
+    # In memory where the machine has /dev/shm: targets that write a file per input run 10x faster.
+    work = Path(tempfile.mkdtemp(prefix=f"adm-fuzz-{name}-", dir=SCRATCH))
     corpus = work / "corpus"
     seeds = CORPUS / name
     if seeds.is_dir():
