@@ -77,14 +77,17 @@ class TargetResult:
         return [p.read_bytes() for p in self.crash_files]
 
     def figures(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "covers": self.covers,
             "executions": self.executions,
             "seconds": round(self.seconds, 1),
             "coverage": self.coverage,
             "crashes": self.crashes,
-            "crash_inputs": [repr(data[:200]) for data in self.crash_inputs()],
         }
+        if self.crash_files:  # what to feed back: the input (cut short) and where it is kept
+            found["crash_inputs"] = [repr(data[:200]) for data in self.crash_inputs()]
+            found["crash_files"] = [str(path) for path in self.crash_files]
+        return found
 
 
 def fuzz_target(
@@ -181,7 +184,9 @@ def run_figures(scale: str, results: list[TargetResult]) -> dict[str, Any]:
             f"atheris fuzzed {len(results)} parsers of outside bytes for {seconds} s each: "
             f"{executions} inputs executed, {crashes} crashes."
         ),
-        "command": f".venv/bin/python -m proof.fuzz --all --seconds {seconds}",
+        "command": ".venv/bin/python -m proof fuzz"
+        if scale == "long"
+        else ".venv/bin/python -m pytest -q tests/reliability/test_fuzz.py",
     }
 
 

@@ -47,7 +47,7 @@ def test_target_ran_and_found_no_crash(short_run, name):
     seeds = len(list((fuzz.CORPUS / name).iterdir()))
     assert found["executions"] >= seeds + MIN_MUTATED, found
     assert found["coverage"] > 0, found
-    assert found["crashes"] == 0, f"{name} crashed on: {found['crash_inputs']}"
+    assert found["crashes"] == 0, f"{name} crashed on: {found.get('crash_inputs')}"
 
 
 def test_the_run_is_recorded_for_the_report(short_run):
