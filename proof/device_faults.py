@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -382,6 +383,8 @@ def run(scale: str) -> dict[str, Any]:
         server.stop()
         subprocess.run(["cancel", "-a", queue_name], capture_output=True)
         subprocess.run(["lpadmin", "-x", queue_name], capture_output=True)
+    if not tally.violations and not tally.unnamed:
+        shutil.rmtree(work, ignore_errors=True)  # else kept: the kiosk's and server's logs
 
     injected = sum(tally.injected.values())
     figures: dict[str, Any] = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -78,6 +79,7 @@ def run(scale: str) -> dict[str, Any]:
             server.wait(timeout=15)
         xvfb.terminate()
         xvfb.wait(timeout=10)
+    shutil.rmtree(work, ignore_errors=True)  # a run that raised keeps it: the app's log
 
     mib = 1024.0
     growth_kib = end["rss_kib"] - after_first["rss_kib"]
