@@ -20,9 +20,10 @@ def machine() -> str:
 
 
 def record(part: str, scale: str, figures: dict[str, Any]) -> Path:
-    """Keep ``figures`` of ``part`` at ``scale``; the newest run of a part replaces the older."""
+    """Keep ``figures`` of ``part`` at ``scale``; the newest run replaces the older one of that
+    part and scale (a short run in ``make test`` never hides the long run's figures)."""
     FIGURES_DIR.mkdir(parents=True, exist_ok=True)
-    path = FIGURES_DIR / f"{part}.json"
+    path = FIGURES_DIR / f"{part}.{scale}.json"
     entry = {
         "part": part,
         "scale": scale,
@@ -35,7 +36,11 @@ def record(part: str, scale: str, figures: dict[str, Any]) -> Path:
 
 
 def recorded() -> dict[str, dict[str, Any]]:
-    """Every part's newest entry, by part name."""
+    """Every part's entry by part name: its long run if there is one, else its short run."""
     if not FIGURES_DIR.is_dir():
         return {}
-    return {p.stem: json.loads(p.read_text()) for p in sorted(FIGURES_DIR.glob("*.json"))}
+    entries: dict[str, dict[str, Any]] = {}
+    for scale in ("short", "long"):  # long last: it wins
+        for path in sorted(FIGURES_DIR.glob(f"*.{scale}.json")):
+            entries[path.name.removesuffix(f".{scale}.json")] = json.loads(path.read_text())
+    return entries
