@@ -5,7 +5,8 @@ A session is bench/app_sessions.py's: touch the attract screen, choose Bahasa In
 "print my documents", scan a pickup code on the simulated scanner (resolved at a real local
 server, nothing claimed), see the documents, touch Home. Taps go through xdotool as a finger
 would. The app is measured on the attract screen after 2 s of rest: once before the first
-citizen, once after the first (the screens the first session builds are not a leak), and after
+citizen, once after the first (the screens the first session builds are not a leak), after the
+50th (bench/app_sessions.py's target: under 5% growth from there) and after
 the last. Growth per 100 sessions is taken from after the first session to the end.
 
 Run: ``.venv/bin/python -m proof soak`` (long: 300 sessions, about 15 minutes).
@@ -34,6 +35,7 @@ SESSIONS = {"short": 5, "long": 300}
 DEADLINE_SECONDS = {"short": 120, "long": 3600}  # the run stops here, whatever it reached
 REST_SECONDS = 2.0
 MIN_TREND_SESSIONS = 20
+WARM_SESSIONS = 50  # bench/app_sessions.py's target: under 5% growth from session 50 on
 
 
 def _measure(pid: int) -> dict[str, int]:
@@ -60,12 +62,15 @@ def run(scale: str) -> dict[str, Any]:
         before = _measure(kiosk.proc.pid)
         done = 0
         after_first = before
+        warm: dict[str, int] | None = None
         started = time.monotonic()
         while done < count and time.monotonic() < deadline:
             app_sessions.citizen_session(kiosk, sim, code)
             done += 1
             if done == 1:
                 after_first = _measure(kiosk.proc.pid)
+            if done == WARM_SESSIONS:
+                warm = _measure(kiosk.proc.pid)
         seconds = time.monotonic() - started
         end = _measure(kiosk.proc.pid)
         alive = kiosk.proc.poll() is None
@@ -96,6 +101,12 @@ def run(scale: str) -> dict[str, Any]:
         "rss_end_mib": round(end["rss_kib"] / mib, 1),
         "rss_growth_mib": round(growth_kib / mib, 1),
         "rss_growth_mib_per_100_sessions": None if per_100 is None else round(per_100, 2),
+        "rss_at_50_mib": None if warm is None else round(warm["rss_kib"] / mib, 1),
+        "rss_growth_from_50_pct": (
+            None
+            if warm is None or done <= WARM_SESSIONS
+            else round((end["rss_kib"] - warm["rss_kib"]) / warm["rss_kib"] * 100, 1)
+        ),
         "fds_start": before["fds"],
         "fds_after_first": after_first["fds"],
         "fds_end": end["fds"],
