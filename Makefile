@@ -39,8 +39,12 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy devices kiosk server screens
 
+# The suite runs on one worker per core (at most four): most tests wait on real processes,
+# ports and printers. PYTEST_WORKERS=-n0 runs it in one process.
+PYTEST_WORKERS ?= -n auto --maxprocesses 4 --dist worksteal
+
 test: setup cups-queue lint typecheck
-	@url=$$(bash scripts/postgres-test.sh) && ADM_TEST_POSTGRES_URL=$$url $(VENV)/bin/pytest
+	@url=$$(bash scripts/postgres-test.sh) && ADM_TEST_POSTGRES_URL=$$url $(VENV)/bin/pytest $(PYTEST_WORKERS)
 
 # The long runs of issue 8 (faults, fuzzing, load, soak) and docs/reliability.md with their
 # figures; `make test` runs the same harnesses at their short scale.
