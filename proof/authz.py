@@ -46,6 +46,7 @@ import requests
 
 from kiosk.request_signing import KioskAuth
 from proof import figures
+from proof.sample_bodies import birth_application
 
 BIN = Path(sys.executable).parent
 PART = "authz"
@@ -575,30 +576,6 @@ def build_world(server: LiveServer) -> tuple[World, dict[str, Caller]]:
 
         callers[name] = logged_in()
     return world, callers
-
-
-def birth_application(**changes: Any) -> dict[str, Any]:
-    """An akta kelahiran application by the father of the first demo family."""
-    papers = ("surat_keterangan_lahir", "ktp_ayah", "ktp_ibu", "kk_lama")
-    body: dict[str, Any] = {
-        "service": "akta_kelahiran",
-        "applicant_nik": "7307051405800003",
-        "applicant_phone": "0812-4455-6677",
-        "fields": {
-            "nama_anak": "Andi Nurul Baso",
-            "jenis_kelamin": "P",
-            "tempat_lahir": "Sinjai",
-            "tanggal_lahir": "2026-11-01",
-            "nama_ayah": "Andi Baso Rahman",
-            "nama_ibu": "Hasnawati",
-            "nomor_kk": "7307051203150001",
-        },
-        "papers": [
-            {"requirement": code, "content_type": "image/png", "data": png_b64()} for code in papers
-        ],
-    }
-    body.update(changes)
-    return body
 
 
 # --- the request of each cell -------------------------------------------------------------------

@@ -35,20 +35,12 @@ from kiosk.core import KioskCore
 from kiosk.errors import ServerUnavailable
 from kiosk.events import KioskEvent
 from kiosk.logs import setup_logging
+from proof.sample_bodies import BIRTH_FIELDS, FATHER
 
 log = logging.getLogger("proof.driver")
 
-APPLICANT_NIK = "7307051405800003"  # the father of the first demo family (server/demo.py)
+APPLICANT_NIK = FATHER  # the father of the first demo family (server/demo.py)
 APPLICANT_PHONE = "081244556677"
-BIRTH_FIELDS = {
-    "nama_anak": "Andi Nurul Baso",
-    "jenis_kelamin": "P",
-    "tempat_lahir": "Sinjai",
-    "tanggal_lahir": "2026-11-01",
-    "nama_ayah": "Andi Baso Rahman",
-    "nama_ibu": "Hasnawati",
-    "nomor_kk": "7307051203150001",
-}
 PRINT_STEPS = {"download": "download", "a4": "a4", "receipt": "receipt", "confirm": "ack"}
 ENDS = {"print_done", "print_failed", "refused"}
 TICKET_WAIT = 3.0  # as the apply screen waits for a ticket before printing the receipt

@@ -25,8 +25,6 @@ Run: ``.venv/bin/python -m proof load`` (long: about 10 minutes).
 from __future__ import annotations
 
 import asyncio
-import base64
-import io
 import json
 import os
 import subprocess
@@ -38,9 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from proof.figures import ROOT, record
+from proof.sample_bodies import birth_application
 
 sys.path.append(str(ROOT / "bench"))  # the benches import each other as scripts
 import server_load as bench  # noqa: E402
@@ -81,34 +78,9 @@ SCALES = {
 }
 
 
-def _png_b64() -> str:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), "white").save(out, "PNG")
-    return base64.b64encode(out.getvalue()).decode()
-
-
 def application_body() -> bytes:
     """An akta kelahiran application by the first demo family's father, as a kiosk sends it."""
-    paper = _png_b64()
-    body = {
-        "service": "akta_kelahiran",
-        "applicant_nik": "7307051405800003",
-        "applicant_phone": "0812-4455-6677",
-        "fields": {
-            "nama_anak": "Andi Nurul Baso",
-            "jenis_kelamin": "P",
-            "tempat_lahir": "Sinjai",
-            "tanggal_lahir": "2026-11-01",
-            "nama_ayah": "Andi Baso Rahman",
-            "nama_ibu": "Hasnawati",
-            "nomor_kk": "7307051203150001",
-        },
-        "papers": [
-            {"requirement": code, "content_type": "image/png", "data": paper}
-            for code in ("surat_keterangan_lahir", "ktp_ayah", "ktp_ibu", "kk_lama")
-        ],
-    }
-    return json.dumps(body).encode()
+    return json.dumps(birth_application()).encode()
 
 
 @dataclass

@@ -20,9 +20,9 @@ from pathlib import Path
 import cv2
 import zxingcpp
 from PIL import Image, ImageDraw
-from sample_bodies import birth_application
 from sqlalchemy import select, update
 
+from proof.sample_bodies import birth_application
 from server.models import Document
 
 OFFICER_PAGES = "/console/officer"

@@ -14,8 +14,9 @@ import secrets
 
 import requests
 from console_http import FULL_NIK, Browser, audit_actions, demo_passwords
-from sample_bodies import FATHER, birth_application, png_b64
 from support import STAFF_TOKEN
+
+from proof.sample_bodies import FATHER, birth_application, png_b64
 
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 OFFICER_PAGES = "/console/officer"

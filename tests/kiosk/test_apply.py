@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import pytest
-from sample_bodies import FATHER, birth_application
 
 from kiosk.apply import (
     ApplicationDraft,
@@ -17,6 +16,7 @@ from kiosk.apply import (
     nik_problem,
     phone_problem,
 )
+from proof.sample_bodies import FATHER, birth_application
 from server.applications.schemas import ApplicationCreate
 from server.catalogue import default_catalogue
 from server.nik import InvalidNik, parse_nik

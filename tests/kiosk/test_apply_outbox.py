@@ -13,7 +13,6 @@ from datetime import datetime
 
 import cv2
 import numpy as np
-from sample_bodies import FATHER, birth_application
 from support import write_kiosk_config
 from ui.test_feedback_flows import start_server_again
 
@@ -26,6 +25,7 @@ from kiosk.apply_desk import (
 )
 from kiosk.config import load_config
 from kiosk.core import KioskCore
+from proof.sample_bodies import FATHER, birth_application
 
 OFFICER = "/api/v1/officer/applications"
 

@@ -14,10 +14,10 @@ import sqlite3
 import pytest
 import requests
 from PIL import Image
-from sample_bodies import birth_application
 from support import ServerProcess
 
 from proof.hostile import declared_bomb_jpeg, declared_bomb_png, decompression_bomb_png, post_signed
+from proof.sample_bodies import birth_application
 
 
 def _stored(server: ServerProcess) -> tuple[int, int]:

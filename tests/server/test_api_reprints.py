@@ -10,9 +10,9 @@ import re
 from datetime import datetime
 
 import pytest
-from sample_bodies import birth_application
 from sqlalchemy import func, select
 
+from proof.sample_bodies import birth_application
 from server.models import AuditEntry, Document, PickupCode
 
 PICKUP = re.compile(r"Kode pengambilan: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")

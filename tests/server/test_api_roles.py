@@ -7,9 +7,9 @@ that account's token. ADM_STAFF_TOKEN is only a bootstrap admin for a fresh inst
 from __future__ import annotations
 
 import pytest
-from sample_bodies import birth_application
 from sqlalchemy import select
 
+from proof.sample_bodies import birth_application
 from server.codes import hash_secret
 from server.demo import load_demo
 from server.models import AuditEntry, StaffAccount

@@ -32,7 +32,6 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
-from sample_bodies import birth_application
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -44,6 +43,7 @@ from sqlalchemy import select
 from support import SIGN_AS
 
 from kiosk.request_signing import authorization
+from proof.sample_bodies import birth_application
 from server.api.openapi import KIOSK_SCHEME, ROUTE_ERRORS, api_routes
 from server.app import create_app
 from server.applications.models import Application, ApplicationPaper

@@ -22,12 +22,12 @@ import numpy as np
 import pytest
 from ocr import shows
 from PIL import Image, ImageDraw, ImageFont
-from sample_bodies import FATHER
 from support import BIN, require_tools, wait_until, write_kiosk_config
 from ui import test_feedback_flows as flows
 from ui import test_kiosk_app as kiosk_ui
 
 from devices.simulators.host import SimulatorHost
+from proof.sample_bodies import FATHER
 
 pytestmark = pytest.mark.ui
 

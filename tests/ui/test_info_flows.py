@@ -19,13 +19,13 @@ import pytest
 import requests
 from ocr import shows
 from PIL import Image
-from sample_bodies import birth_application
 from support import STAFF_TOKEN, wait_until
 
 # the app and display fixtures of the first UI tests, so every UI test starts the app the same way
 from ui.test_kiosk_app import app, display, screen_words, tap  # noqa: F401
 
 from kiosk.request_signing import KioskAuth
+from proof.sample_bodies import birth_application
 
 pytestmark = pytest.mark.ui
 
