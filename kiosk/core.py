@@ -35,6 +35,7 @@ from devices.scanner.camera_scanner import CameraScanner
 from kiosk.apply_desk import KIND as APPLICATION
 from kiosk.apply_desk import ApplicationDesk
 from kiosk.config import KioskConfig
+from kiosk.device_checks import RemoteHealthChecks
 from kiosk.errors import ConfigError, ServerRefused, ServerUnavailable
 from kiosk.events import (
     DocumentsReady,
@@ -106,6 +107,8 @@ class KioskCore:
         self.remote_config = RemoteConfig(config.data_dir / "server-config.json")
         self.remote_config.add_listener(self._config_applied)
         self.server_reachable = True  # until a heartbeat says otherwise
+        self.remote_checks = RemoteHealthChecks(self.server)  # a technician's, via heartbeats
+        self._in_session = False  # a citizen is being served: a remote check waits
         self.pickup = PickupPrinting(
             self.server, self.a4, self.receipt, self.outbox, self._emit, lambda: self.kiosk_name
         )
@@ -347,6 +350,7 @@ class KioskCore:
                 self._reachable(True)
                 if ack.get("config_version") != self.remote_config.newest_version:
                     self._fetch_config()
+                self._health_check_asked(ack.get("health_check_request"))
                 if self.remote_config.locations_stale():
                     self.remote_config.set_locations(self.server.locations())
             except ServerUnavailable as exc:
@@ -356,6 +360,22 @@ class KioskCore:
                 log.warning("heartbeat not delivered: %s", exc)
             if self._stop_heartbeat.wait(self.config.heartbeat_interval):
                 return
+
+    def _health_check_asked(self, order: Any) -> None:
+        """A technician's remote check: run on the worker between citizens, then reported."""
+        queued = self.remote_checks.offer(order, busy_with_citizen=self._in_session)
+        if queued is None:
+            return
+        request_id, level = queued
+
+        def check() -> None:  # on the worker, the devices held (no print runs meanwhile)
+            if self._in_session:  # a citizen came first: the next heartbeat offers it again
+                self.remote_checks.cancel(request_id)
+                return
+            self.remote_checks.run(request_id, level, self.devices)
+
+        log.info("health check %s (%s) requested by the office", request_id, level)
+        self.run_on_worker(check)
 
     def _fetch_config(self) -> None:
         """Take the configuration the office set, between sessions; then its locations list."""
@@ -377,10 +397,12 @@ class KioskCore:
     # -- sessions and what is offered (see kiosk/service_state.py) ---------------------------
     def session_started(self) -> None:
         """A citizen is using the kiosk: configuration changes wait until they are done."""
+        self._in_session = True
         self.remote_config.begin_session()
 
     def session_ended(self) -> None:
         """The citizen left: a configuration that waited takes effect now."""
+        self._in_session = False
         self.remote_config.end_session()
 
     def enabled_services(self) -> list[dict[str, Any]]:

@@ -191,6 +191,12 @@ class ServerClient:
             json={"outcome": outcome, "stage": stage, "detail": detail[:500]},
         )
 
+    def report_health_check(self, request_id: int, checks: list[dict[str, Any]]) -> None:
+        """A technician's remote health check: the result per device (no personal data)."""
+        self._call(
+            "POST", f"/api/v1/kiosk/health-checks/{request_id}/result", json={"checks": checks}
+        )
+
 
 def _reason(response: requests.Response) -> str:
     try:

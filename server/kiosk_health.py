@@ -11,11 +11,17 @@ health that is newer than its last copy (HeartbeatSample), and deletes copies ol
 `KEEP`. So the table holds at most KEEP / sample_seconds rows per kiosk (288 at five minutes),
 written once per round, off the heartbeat path.
 
-Remote health checks: a technician's request waits in HealthCheckRequest until the answer to
-the kiosk's next heartbeat carries it (`health_check: true`) and marks it delivered. The
-heartbeat route does no database work per heartbeat (server/heartbeats.py), so it asks the
-`HealthCheckInbox`: the kiosks with a waiting request, read again at most every `ttl` seconds
-in one query of that small table (and at once in the process where the request was made).
+Remote health checks: a technician's request (HealthCheckRequest, with the level asked for)
+is carried by EVERY heartbeat answer to that kiosk (`health_check_request: {id, level}`) until
+the kiosk reports its result for that id (POST /api/v1/kiosk/health-checks/{id}/result). So
+an answer that is lost on the way, or taken by a replayed heartbeat (another server process
+accepts a replay until it has read the kiosk's heartbeat mark, server/heartbeats.py), cannot
+swallow the request: the kiosk's next heartbeat gets it again. The kiosk runs each request id
+once and sends the same result again if asked again. `delivered_at` is when it first went out.
+
+The heartbeat route does no database work per heartbeat, so it asks the `HealthCheckInbox`:
+the kiosks with an unanswered request, read again at most every `ttl` seconds in one query of
+that small table (and at once in the process where the request was made or answered).
 """
 
 from __future__ import annotations
@@ -202,26 +208,99 @@ def install_sampler(app: FastAPI, seconds: float) -> None:
 # --- remote health checks -----------------------------------------------------------------------
 
 
-def request_health_check(session: Session, kiosk_id: str, actor: str, now: datetime) -> None:
-    """Ask once: a request still waiting is not doubled."""
+LEVELS = ("external", "internal")  # nobody stands at the kiosk: never "interactive"
+
+
+@dataclass(frozen=True)
+class HealthCheckOrder:
+    """What a heartbeat answer carries: which request, at which level."""
+
+    id: int
+    level: str
+
+
+class UnknownHealthCheck(Exception):
+    """No such request for this kiosk."""
+
+
+def request_health_check(
+    session: Session, kiosk_id: str, actor: str, now: datetime, level: str = "external"
+) -> HealthCheckOrder:
+    """Ask once: a request still unanswered is not doubled (and keeps its level)."""
+    if level not in LEVELS:
+        raise ValueError(f"not a remote health check level: {level!r}")
     waiting = session.scalar(
-        select(HealthCheckRequest.id).where(
-            HealthCheckRequest.kiosk_id == kiosk_id, HealthCheckRequest.delivered_at.is_(None)
+        select(HealthCheckRequest).where(
+            HealthCheckRequest.kiosk_id == kiosk_id, HealthCheckRequest.reported_at.is_(None)
         )
     )
     if waiting is None:
-        session.add(HealthCheckRequest(kiosk_id=kiosk_id, requested_at=now, requested_by=actor))
+        waiting = HealthCheckRequest(
+            kiosk_id=kiosk_id, requested_at=now, requested_by=actor, level=level
+        )
+        session.add(waiting)
+        session.flush()
+    return HealthCheckOrder(waiting.id, waiting.level)
 
 
-def take_health_check(session: Session, kiosk_id: str, now: datetime) -> bool:
-    """True once per waiting request: the heartbeat answer that carries it marks it delivered."""
-    taken = session.execute(
+def mark_delivered(session: Session, request_id: int, now: datetime) -> None:
+    """The first heartbeat answer that carried the request: when it went out."""
+    session.execute(
         update(HealthCheckRequest)
-        .where(HealthCheckRequest.kiosk_id == kiosk_id, HealthCheckRequest.delivered_at.is_(None))
+        .where(HealthCheckRequest.id == request_id, HealthCheckRequest.delivered_at.is_(None))
         .values(delivered_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+
+def record_result(
+    session: Session, kiosk_id: str, request_id: int, checks: list[dict[str, Any]], now: datetime
+) -> HealthCheckRequest:
+    """Keep the kiosk's first result for the request; a repeat of it changes nothing."""
+    found = session.get(HealthCheckRequest, request_id)
+    if found is None or found.kiosk_id != kiosk_id:
+        raise UnknownHealthCheck(request_id)
+    if found.reported_at is None:
+        found.result = json.dumps(checks, ensure_ascii=False)
+        found.reported_at = now
+        if found.delivered_at is None:
+            found.delivered_at = now
+    return found
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One device's line of a reported health check, as the console shows it."""
+
+    device: str
+    ok: bool
+    text_id: str
+    text_en: str
+    details: dict[str, Any]
+
+
+def results(request: HealthCheckRequest) -> list[CheckResult]:
+    """The reported checks; an unreadable record reads as none."""
+    try:
+        raw = json.loads(request.result or "[]")
+    except ValueError:
+        return []
+    found = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text") if isinstance(item.get("text"), dict) else {}
+        details = item.get("details") if isinstance(item.get("details"), dict) else {}
+        found.append(
+            CheckResult(
+                device=str(item.get("device", "")),
+                ok=item.get("ok") is True,
+                text_id=str((text or {}).get("id", "")),
+                text_en=str((text or {}).get("en", "")),
+                details=details or {},
+            )
+        )
+    return found
 
 
 def latest_health_check(session: Session, kiosk_id: str) -> HealthCheckRequest | None:
@@ -233,50 +312,63 @@ def latest_health_check(session: Session, kiosk_id: str) -> HealthCheckRequest |
     )
 
 
-def waiting_health_checks(session: Session) -> set[str]:
-    """The kiosks whose health check request has not gone out yet."""
-    return set(
-        session.scalars(
-            select(HealthCheckRequest.kiosk_id).where(HealthCheckRequest.delivered_at.is_(None))
-        )
-    )
+def waiting_health_checks(session: Session) -> dict[str, HealthCheckOrder]:
+    """The kiosks whose health check request has no result yet, with that request."""
+    rows = session.execute(
+        select(HealthCheckRequest.kiosk_id, HealthCheckRequest.id, HealthCheckRequest.level)
+        .where(HealthCheckRequest.reported_at.is_(None))
+        .order_by(HealthCheckRequest.id)
+    ).all()
+    return {kiosk_id: HealthCheckOrder(id_, level) for kiosk_id, id_, level in rows}
 
 
 class HealthCheckInbox:
-    """Which kiosks have a health check waiting, known without a query on every heartbeat."""
+    """Which kiosks have a health check unanswered, known without a query on every heartbeat."""
 
     def __init__(self, factory: sessionmaker[Session], ttl: float = 5.0) -> None:
         self.factory, self.ttl = factory, ttl
-        self._waiting: set[str] = set()
+        self._waiting: dict[str, HealthCheckOrder] = {}
+        self._delivered: set[int] = set()  # marked delivered from this process
         self._read_at = float("-inf")  # time.monotonic() of the last read
         self._reading = threading.Lock()  # one read at a time; others use the last one
 
-    def note(self, kiosk_id: str) -> None:
+    def note(self, kiosk_id: str, order: HealthCheckOrder) -> None:
         """A request made in this process: its next heartbeat here carries it, no wait."""
-        self._waiting.add(kiosk_id)
+        self._waiting[kiosk_id] = order
 
-    async def take(self, kiosk_id: str) -> bool:
-        """True, once, when this kiosk has a request waiting: it is now delivered."""
+    def answered(self, kiosk_id: str, request_id: int) -> None:
+        """The kiosk reported the result through this process: stop handing the request out.
+
+        (Another process stops within its ttl; the kiosk ignores an id it has answered.)"""
+        if (order := self._waiting.get(kiosk_id)) is not None and order.id == request_id:
+            self._waiting.pop(kiosk_id, None)
+
+    async def take(self, kiosk_id: str) -> HealthCheckOrder | None:
+        """The request this kiosk has not answered yet, in every answer until it does."""
         if time.monotonic() - self._read_at > self.ttl and self._reading.acquire(blocking=False):
             try:
                 await anyio.to_thread.run_sync(self._read)
             finally:
                 self._reading.release()
-        if kiosk_id not in self._waiting:
-            return False
-        self._waiting.discard(kiosk_id)
-        try:
-            return await anyio.to_thread.run_sync(self._deliver, kiosk_id)
-        except Exception:  # still waiting in the database: a later read finds it again
-            log.exception("health check request for %s not delivered", kiosk_id)
-            return False
+        order = self._waiting.get(kiosk_id)
+        if order is None:
+            return None
+        if order.id not in self._delivered:
+            try:
+                await anyio.to_thread.run_sync(self._deliver, order.id)
+                self._delivered.add(order.id)
+            except Exception:  # only the time it went out is missing; it still goes out
+                log.exception("health check request %s: delivery time not recorded", order.id)
+        return order
 
     def _read(self) -> None:
         started = time.monotonic()
         with self.factory() as session:
-            self._waiting = waiting_health_checks(session)
+            waiting = waiting_health_checks(session)
+        self._waiting = waiting
+        self._delivered &= {o.id for o in waiting.values()}  # forget what is answered
         self._read_at = started
 
-    def _deliver(self, kiosk_id: str) -> bool:
+    def _deliver(self, request_id: int) -> None:
         with self.factory() as session, session.begin():
-            return take_health_check(session, kiosk_id, datetime.now())
+            mark_delivered(session, request_id, datetime.now())

@@ -215,6 +215,9 @@ class PrintJob(Base):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     failure_stage: Mapped[str | None] = mapped_column(String(20))
     failure_detail: Mapped[str | None] = mapped_column(String(200))
+    # The kiosk's key for the citizen's attempt: its retry of a claim whose answer was lost
+    # gets this job back (server/printing.py).
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
     pickup_code: Mapped[PickupCode] = relationship()
 
 
@@ -304,7 +307,8 @@ class HeartbeatSample(Base):
 
 
 class HealthCheckRequest(Base):
-    """A technician asks a kiosk to run its health checks; delivered with a heartbeat answer."""
+    """A technician asks a kiosk to run its health checks; carried by every heartbeat answer
+    until the kiosk reports the result (server/kiosk_health.py)."""
 
     __tablename__ = "kiosk_health_check_requests"
 
@@ -312,7 +316,10 @@ class HealthCheckRequest(Base):
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime)
     requested_by: Mapped[str] = mapped_column(String(60))
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)  # first handed out
+    level: Mapped[str] = mapped_column(String(20), default="external", server_default="external")
+    result: Mapped[str | None] = mapped_column(Text)  # JSON: the kiosk's checks, per device
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ConsoleSession(Base):

@@ -86,11 +86,49 @@ class HeartbeatCreate(BaseModel):
     config_version: int | None = Field(default=None, ge=0, le=2**31 - 1)  # the one it runs
 
 
+class HealthCheckOrder(BaseModel):
+    """A technician's remote health check request, until the kiosk reports its result."""
+
+    id: int
+    level: Literal["external", "internal"] = "external"
+
+
 class HeartbeatAck(BaseModel):
     server_time: ServerTime
     config_version: int  # the newest; a kiosk running another fetches /api/v1/kiosk/config
-    # A technician asked for a remote health check (web console); once per request.
+    # A technician asked for a remote health check (web console): true, and the request, in
+    # every answer until the kiosk reports the result (POST .../health-checks/{id}/result).
     health_check: bool = False
+    health_check_request: HealthCheckOrder | None = None
+
+
+Scalar = str | int | float | bool | None
+
+
+class CheckText(BaseModel):
+    id: str = Field(max_length=300)
+    en: str = Field(max_length=300)
+
+
+class DeviceCheck(BaseModel):
+    """One device's check as the kiosk ran it (kiosk/device_checks.py): no personal data."""
+
+    device: str = Field(max_length=40)
+    ok: bool
+    level: str = Field(default="", max_length=20)
+    text: CheckText
+    details: dict[str, Scalar | list[Scalar] | dict[str, Scalar]] = Field(
+        default_factory=dict, max_length=32
+    )
+
+
+class HealthCheckResultCreate(BaseModel):
+    checks: list[DeviceCheck] = Field(min_length=1, max_length=16)
+
+
+class HealthCheckResultAck(BaseModel):
+    id: int
+    reported_at: ServerTime
 
 
 class KioskStatus(BaseModel):

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from server.api.deps import SessionDep, SettingsDep
 from server.audit import audit
-from server.console.auth import CheckedForm, TechnicianUser
+from server.console.auth import CheckedForm, TechnicianUser, text_field
 from server.console.chart import line_chart
 from server.console.pages import ConsoleRefused, render, see_other, write_pending_heartbeats
 from server.kiosk_health import (
+    LEVELS,
     Condition,
     DeviceReport,
     condition,
@@ -29,6 +30,7 @@ from server.kiosk_health import (
     history,
     latest_health_check,
     request_health_check,
+    results,
 )
 from server.models import Kiosk
 
@@ -144,7 +146,9 @@ def kiosk_page(
         chart=line_chart(data),
         sample_count=len(samples),
         errors=_recent_errors(samples),
-        health_check=latest_health_check(session, kiosk.id),
+        health_check=(check := latest_health_check(session, kiosk.id)),
+        health_results=results(check) if check is not None else [],
+        health_levels=LEVELS,
         done=request.query_params.get("done", ""),
     )
 
@@ -154,15 +158,18 @@ def ask_health_check(
     kiosk_id: str,
     request: Request,
     user: TechnicianUser,
-    _form: CheckedForm,
+    form: CheckedForm,
     session: SessionDep,
 ) -> Response:
     kiosk = _kiosk(session, kiosk_id)
     if kiosk.revoked_at is not None:
         raise ConsoleRefused(409, "err_kiosk_revoked")
-    request_health_check(session, kiosk.id, user.username, datetime.now())
+    level = text_field(form, "level") or "external"
+    if level not in LEVELS:
+        raise ConsoleRefused(400, "err_health_check_level")
+    order = request_health_check(session, kiosk.id, user.username, datetime.now(), level)
     audit(session, user.username, "kiosk.health_check_request", kiosk.id, via="console")
-    # A heartbeat that comes before this commits finds no row to deliver; the inbox reads the
-    # request again within its ttl and the heartbeat after carries it.
-    request.app.state.health_checks.note(kiosk.id)
+    # Every heartbeat answer carries the request until the kiosk reports its result; here the
+    # next one does at once (other server processes read it within their inbox's ttl).
+    request.app.state.health_checks.note(kiosk.id, order)
     return see_other(f"/console/tech/kiosks/{kiosk.id}?done=health_check")

@@ -161,7 +161,7 @@ def test_a_technician_requests_a_health_check_once(server, technician):
         assert answer.status_code == 303
         shown = technician.follow(answer)
     assert messages(shown) == ["Permintaan pemeriksaan kesehatan dicatat."]
-    state = re.search(r'id="health-check-state">([^<]+)<', shown.text).group(1)
+    state = re.search(r'id="health-check-state"[^>]*>([^<]+)<', shown.text).group(1)
     assert state.startswith("Diminta oleh teknisi pada ")
     assert state.endswith("; menunggu detak anjungan.")
     with sqlite3.connect(server.data_dir / "adm.db") as db:
@@ -185,23 +185,33 @@ def test_a_health_check_without_the_csrf_token_is_refused(server, technician):
         assert db.execute("SELECT count(*) FROM kiosk_health_check_requests").fetchone() == (0,)
 
 
-def test_a_health_check_request_goes_out_with_the_next_heartbeat_answer_once(
+def test_a_health_check_request_goes_out_with_every_heartbeat_answer_until_answered(
     server, technician, kiosk
 ):
-    def ack() -> bool:
+    def ack() -> dict:
         answer = kiosk.post(
             f"{server.url}/api/v1/kiosk/heartbeat",
             json={"app_version": "0.1.0", "config_version": 1, "devices": [receipt()]},
             timeout=10,
         )
         assert answer.status_code == 200, answer.text
-        return answer.json()["health_check"]
+        return answer.json()
 
-    assert ack() is False
+    assert ack()["health_check"] is False
     technician.get(f"/console/tech/kiosks/{DEMO_KIOSK}")
     technician.post(f"/console/tech/kiosks/{DEMO_KIOSK}/health-check")
-    assert ack() is True
-    assert ack() is False  # once per request
+    first, second = ack(), ack()
+    assert first["health_check"] is True
+    assert second["health_check_request"] == first["health_check_request"]  # until answered
+    assert first["health_check_request"]["level"] == "external"
     page = technician.get(f"/console/tech/kiosks/{DEMO_KIOSK}")
-    state = re.search(r'id="health-check-state">([^<]+)<', page.text).group(1)
+    state = re.search(r'id="health-check-state"[^>]*>([^<]+)<', page.text).group(1)
     assert "; disampaikan ke anjungan pada " in state
+    result = kiosk.post(
+        f"{server.url}/api/v1/kiosk/health-checks/{first['health_check_request']['id']}/result",
+        json={"checks": [{"device": "receipt", "ok": True, "text": {"id": "siap", "en": "ready"}}]},
+        timeout=10,
+    )
+    assert result.status_code == 200, result.text
+    assert ack()["health_check"] is False
+    assert ack()["health_check_request"] is None

@@ -1,5 +1,5 @@
 """The kiosk's API: enrol, who am I, configuration, heartbeat, resolve and claim a pickup code,
-download its PDFs, report the outcome."""
+download its PDFs, report the outcome; report a remote health check's result."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ from server.api.kiosk_auth import CurrentKiosk, HeartbeatKiosk, replayed
 from server.api.routes.applications import CatalogueDep
 from server.api.schemas import (
     ClaimCreate,
+    HealthCheckOrder,
+    HealthCheckResultAck,
+    HealthCheckResultCreate,
     HeartbeatAck,
     HeartbeatCreate,
     JobDocument,
@@ -34,7 +37,7 @@ from server.api.schemas import (
 )
 from server.fleet import FleetRefused, enabled_services, enrol
 from server.heartbeats import HeartbeatWriter, ReplayGuard, beat_from
-from server.kiosk_health import HealthCheckInbox
+from server.kiosk_health import HealthCheckInbox, UnknownHealthCheck, record_result
 from server.models import Document, PrintJob
 from server.pickup_pin import PinFailed, find_by_pin, record_failure
 from server.printing import (
@@ -140,11 +143,40 @@ async def heartbeat(
     writer: HeartbeatWriter = request.app.state.heartbeats
     writer.submit(beat_from(kiosk.id, signed.ts, body, now))
     inbox: HealthCheckInbox = request.app.state.health_checks  # a technician's request
+    order = await inbox.take(kiosk.id)  # in every answer until the kiosk reports the result
     return HeartbeatAck(
         server_time=now,
         config_version=kiosk.config_version,
-        health_check=await inbox.take(kiosk.id),
+        health_check=order is not None,
+        health_check_request=None
+        if order is None
+        else HealthCheckOrder(
+            id=order.id, level="internal" if order.level == "internal" else "external"
+        ),
     )
+
+
+@router.post("/health-checks/{request_id}/result")
+def report_health_check(
+    request_id: int,
+    body: HealthCheckResultCreate,
+    kiosk: CurrentKiosk,
+    session: SessionDep,
+    request: Request,
+) -> HealthCheckResultAck:
+    """The result of a technician's remote health check; the first one counts, repeats are safe."""
+    checks = [c.model_dump() for c in body.checks]
+    try:
+        found = record_result(session, kiosk.id, request_id, checks, datetime.now())
+    except UnknownHealthCheck:
+        raise ApiError(
+            404, "unknown_health_check", "No such health check request for this kiosk"
+        ) from None
+    session.flush()
+    inbox: HealthCheckInbox = request.app.state.health_checks
+    inbox.answered(kiosk.id, request_id)
+    assert found.reported_at is not None
+    return HealthCheckResultAck(id=found.id, reported_at=found.reported_at)
 
 
 @router.post("/pickup-codes/resolve")
