@@ -52,13 +52,23 @@ def find_code(session: Session, text: str, now: datetime) -> PickupCode:
     return code
 
 
-def claim(session: Session, kiosk: Kiosk, text: str, lease_seconds: int) -> PrintJob:
+def claim(
+    session: Session, kiosk: Kiosk, text: str, lease_seconds: int, key: str | None = None
+) -> PrintJob:
     """Lease the documents of a scanned code to this kiosk."""
-    return claim_code(session, kiosk, find_code(session, text, datetime.now()), lease_seconds)
+    code = find_code(session, text, datetime.now())
+    return claim_code(session, kiosk, code, lease_seconds, key)
 
 
-def claim_code(session: Session, kiosk: Kiosk, code: PickupCode, lease_seconds: int) -> PrintJob:
-    """Lease the code's documents to this kiosk, atomically against every other kiosk."""
+def claim_code(
+    session: Session, kiosk: Kiosk, code: PickupCode, lease_seconds: int, key: str | None = None
+) -> PrintJob:
+    """Lease the code's documents to this kiosk, atomically against every other kiosk.
+
+    ``key`` is the kiosk's idempotency key for the citizen's attempt: when this kiosk already
+    holds the code's live claim made with the same key (its answer was lost on the network and
+    the kiosk asks again), that same job is the answer instead of "in progress".
+    """
     now = datetime.now()
     if code.used_at is not None:
         raise PickupRefused(
@@ -79,6 +89,10 @@ def claim_code(session: Session, kiosk: Kiosk, code: PickupCode, lease_seconds: 
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
+        held = _held_with_key(session, kiosk, code, key, now)
+        if held is not None:
+            audit(session, f"kiosk:{kiosk.id}", "print_job.claim_repeated", held.id)
+            return held
         raise PickupRefused(409, "in_progress", "This code is being printed at a kiosk right now")
     job = PrintJob(
         id=job_id,
@@ -88,11 +102,29 @@ def claim_code(session: Session, kiosk: Kiosk, code: PickupCode, lease_seconds: 
         status="claimed",
         claimed_at=now,
         lease_expires_at=now + timedelta(seconds=lease_seconds),
+        idempotency_key=key,
     )
     session.add(job)
     session.refresh(code)
     audit(session, f"kiosk:{kiosk.id}", "print_job.claim", job_id, code_hint=code.hint)
     return job
+
+
+def _held_with_key(
+    session: Session, kiosk: Kiosk, code: PickupCode, key: str | None, now: datetime
+) -> PrintJob | None:
+    """The live claim on ``code`` that this kiosk made with ``key``, if that is who holds it."""
+    if key is None:
+        return None
+    session.refresh(code)  # the claim another request (or this kiosk's lost one) made
+    if code.claimed_job_id is None or code.claim_expires_at is None:
+        return None
+    if code.claim_expires_at <= now or code.used_at is not None:
+        return None
+    job = session.get(PrintJob, code.claimed_job_id)
+    if job is None or job.status != "claimed" or job.kiosk_id != kiosk.id:
+        return None
+    return job if job.idempotency_key == key else None
 
 
 def job_for_kiosk(session: Session, kiosk: Kiosk, job_id: str) -> PrintJob:

@@ -22,6 +22,19 @@ class ClaimCreate(BaseModel):
     pickup_code: str | None = Field(default=None, min_length=1, max_length=64)
     registration_number: str | None = Field(default=None, min_length=1, max_length=20)
     pin: str | None = Field(default=None, min_length=1, max_length=6)
+    idempotency_key: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description=(
+            "One per citizen attempt, the same on the kiosk's retries of that attempt. While"
+            " this kiosk holds the code's claim made with this key (lease not expired), a claim"
+            " with the same key returns that same job instead of in_progress, so a claim whose"
+            " answer was lost on the network can be retried. Meaningful only for the kiosk that"
+            " sent it; in the body, so the request's signature covers it."
+        ),
+    )
 
     @model_validator(mode="after")
     def one_way_in(self) -> ClaimCreate:

@@ -212,15 +212,22 @@ def create_print_job(
     session: SessionDep,
     settings: SettingsDep,
 ) -> PrintJobPublic | JSONResponse:
-    """Claim a pickup code (scanned, or typed as number + PIN) for printing here."""
+    """Claim a pickup code (scanned, or typed as number + PIN) for printing here.
+
+    A retry carrying the idempotency_key of the live claim this kiosk holds on the code gets
+    that same job back (201 again), not in_progress."""
     now = datetime.now()
     try:
         if body.pickup_code is not None:
-            job = claim(session, kiosk, body.pickup_code, settings.claim_lease_seconds)
+            job = claim(
+                session, kiosk, body.pickup_code, settings.claim_lease_seconds, body.idempotency_key
+            )
         else:
             assert body.registration_number is not None and body.pin is not None
             code = find_by_pin(session, kiosk, body.registration_number, body.pin, now)
-            job = claim_code(session, kiosk, code, settings.claim_lease_seconds)
+            job = claim_code(
+                session, kiosk, code, settings.claim_lease_seconds, body.idempotency_key
+            )
     except PinFailed as exc:
         record_failure(session, kiosk.id, exc.code_id, now)
         # Answered, not raised: the session must commit the failure it just counted.
