@@ -38,6 +38,14 @@ except ImportError:  # pragma: no cover - depends on the installation
     EscposError = Exception
 
 
+# What check_health tells a technician reading Indonesian, by the fault's English message.
+_FAULTS_ID = (
+    ("out of paper", "kertas habis"),
+    ("cover is open", "tutup printer terbuka"),
+    ("did not answer", "printer tidak menjawab"),
+)
+
+
 def is_usable() -> bool:
     return escpos_printer is not None
 
@@ -241,7 +249,9 @@ class EscposReceiptPrinter(ReceiptPrinter):
             self.open()
             ok, why_id, why_en = True, "siap", "ready"
         except (DeviceOffline, DeviceNotReady, DriverUnavailable) as exc:
-            ok, why_id, why_en = False, "bermasalah", str(exc)
+            ok, why_en = False, str(exc)
+            # The technician reading Indonesian learns the fault too, not only "a problem".
+            why_id = next((i for e, i in _FAULTS_ID if e in why_en), "bermasalah")
         return HealthReport(
             device=self.name,
             level=level,
