@@ -21,11 +21,17 @@ Before printing, a touchscreen shows what will print and waits for the citizen's
   number after too many.
 
 The headless kiosk (no face to confirm on) still claims and prints a scanned code at once.
+
+Each claim carries a new idempotency key, one per citizen attempt: when the answer is lost on
+the network the client asks again with the same key (kiosk/server_client.py) and the server
+gives this kiosk the job it already made, instead of holding the code "in progress" for its
+lease.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -56,6 +62,11 @@ KNOWN_REFUSALS = {"unknown_code", "already_printed", "in_progress"}
 PIN_REFUSALS = {"wrong_pin", "pin_locked", "too_many_attempts", "already_printed", "in_progress"}
 NOT_CONFIRMED = "not printed: the citizen did not confirm printing"
 INTERRUPTED = "the kiosk stopped while printing"
+
+
+def new_attempt_key() -> str:
+    """The idempotency key of one citizen's claim: the same on the kiosk's retries of it."""
+    return "claim-" + secrets.token_hex(16)
 
 
 def mask_number(number: str) -> str:
@@ -131,7 +142,7 @@ class PickupPrinting:
         if not self._receipt_ready():
             return
         try:
-            job = self.server.claim(code)
+            job = self.server.claim(code, new_attempt_key())
         except ServerRefused as exc:
             reason = exc.reason if exc.reason in KNOWN_REFUSALS else "unknown_code"
             log.info("server refused code %s: %s", mask_code(code), exc.reason)
@@ -202,7 +213,7 @@ class PickupPrinting:
         if not self._receipt_ready():
             return None
         try:
-            job = self.server.claim_with_pin(registration_number, pin)
+            job = self.server.claim_with_pin(registration_number, pin, new_attempt_key())
         except ServerRefused as exc:
             reason = exc.reason if exc.reason in PIN_REFUSALS else "generic"
             log.info("server refused number %s + PIN: %s", mask_number(registration_number), exc)

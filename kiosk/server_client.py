@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -14,6 +15,11 @@ from kiosk.errors import ServerRefused, ServerUnavailable
 from kiosk.request_signing import KioskAuth
 
 log = logging.getLogger(__name__)
+
+# A claim that got no answer is asked again after these waits, all within CLAIM_RETRY_SECONDS:
+# long enough to ride out a reset connection, short enough for a citizen standing there.
+CLAIM_RETRY_WAITS = (0.5, 1.0, 2.0)
+CLAIM_RETRY_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -50,10 +56,9 @@ class ServerClient:
 
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         check_io(f"server {method} {path}")
+        kwargs.setdefault("timeout", self.timeout)
         try:
-            response = self._session.request(
-                method, self.base_url + path, timeout=self.timeout, **kwargs
-            )
+            response = self._session.request(method, self.base_url + path, **kwargs)
         except requests.RequestException as exc:
             raise ServerUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
         self._auth.learn_clock(response)
@@ -115,21 +120,42 @@ class ServerClient:
             raise ServerUnavailable("kiosk configuration came back without a version")
         return config
 
-    def claim(self, pickup_code: str) -> PrintJob:
-        body = self._json(
-            "POST", "/api/v1/kiosk/print-jobs", dict, json={"pickup_code": pickup_code}
-        )
-        return _job(body)
+    def claim(self, pickup_code: str, key: str) -> PrintJob:
+        """Claim a scanned code; ``key`` is the citizen's attempt (see :meth:`_claim`)."""
+        return self._claim({"pickup_code": pickup_code}, key)
 
-    def claim_with_pin(self, registration_number: str, pin: str) -> PrintJob:
+    def claim_with_pin(self, registration_number: str, pin: str, key: str) -> PrintJob:
         """Claim by the registration number and 6-digit PIN a citizen typed."""
-        body = self._json(
-            "POST",
-            "/api/v1/kiosk/print-jobs",
-            dict,
-            json={"registration_number": registration_number, "pin": pin},
-        )
-        return _job(body)
+        return self._claim({"registration_number": registration_number, "pin": pin}, key)
+
+    def _claim(self, payload: dict[str, str], key: str) -> PrintJob:
+        """Claim, asking again with the same ``key`` when no answer came back.
+
+        A claim whose answer is lost (connection reset, timeout) may have been made on the
+        server: asked again with the same idempotency key, the server gives this kiosk that
+        same job back instead of "in progress". An answer cut short (not JSON, a gateway's
+        error) is no answer either. Each try is a new signed request (a fresh nonce); all of
+        them together stay within CLAIM_RETRY_SECONDS. A refusal (4xx) is final.
+        """
+        body = {**payload, "idempotency_key": key}
+        deadline = time.monotonic() + CLAIM_RETRY_SECONDS
+        for wait in (*CLAIM_RETRY_WAITS, None):
+            read = max(0.5, min(self.timeout[1], deadline - time.monotonic()))
+            try:
+                answer = self._json(
+                    "POST",
+                    "/api/v1/kiosk/print-jobs",
+                    dict,
+                    json=body,
+                    timeout=(self.timeout[0], read),
+                )
+                return _job(answer)
+            except ServerUnavailable as exc:  # no answer, or one cut short: ask again
+                if wait is None or deadline - time.monotonic() - wait < 1.0:
+                    raise
+                log.warning("claim got no answer (%s); asking again in %.1f s", exc, wait)
+                time.sleep(wait)
+        raise AssertionError("unreachable: the last try returns or raises")
 
     def resolve(self, pickup_code: str) -> dict[str, Any]:
         """What a code would print (status and documents, holder masked); claims nothing."""
