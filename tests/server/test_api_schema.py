@@ -46,6 +46,7 @@ ROUTES = {
     "/api/v1/kiosk/print-jobs/{job_id}/documents/{document_id}/pdf",
     "/api/v1/kiosk/print-jobs/{job_id}/result",
     "/api/v1/kiosk/heartbeat",
+    "/api/v1/kiosk/health-checks/{request_id}/result",
     "/api/v1/kiosk/applications",
     "/api/v1/kiosk/applications/{ticket}",
     "/api/v1/kiosk/applications/{ticket}/papers",
