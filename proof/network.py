@@ -97,6 +97,7 @@ def run(scale: str) -> dict[str, Any]:
     violations: list[str] = []
     server_kills: dict[str, int] = {}
     runner: Runner | None = None
+    given_back = 0  # claims whose answer was lost, asked again with their key and given back
     try:
         server.prepare()
         server.start()
@@ -142,6 +143,12 @@ def run(scale: str) -> dict[str, Any]:
             number, code = taken
             hook = kill_server_at(rng.choice(["download", "a4", "scan"])) if restart else None
             journey = runner.journey({"op": "print", "code": code}, on_phase=hook)
+            outcome = journey.outcome or {}
+            if outcome.get("result") == "refused" and outcome.get("reason") == "in_progress":
+                # Only this kiosk claims, and never a code it still holds: a claim whose answer
+                # was lost must have been asked again with its key and given back, not left in
+                # progress for the lease.
+                violations.append(f"KK {number[:4]}...: told in progress at its only kiosk")
             after_print(pool, number, journey, params["lease"])
         chaos.end()
         violations += _recovered(runner)
@@ -150,6 +157,7 @@ def run(scale: str) -> dict[str, Any]:
         violations += [f"after the last stop: {v}" for v in invariants.store_consistent(data_dir)]
         violations += invariants.no_delivered_personal_data(data_dir, [APPLICANT_NIK.encode()])
         violations += server_invariants(server, sim, tally, since, params["lease"])
+        given_back = _claims_given_back(server)
     finally:
         if chaos is not None:
             chaos.stop.set()
@@ -162,12 +170,25 @@ def run(scale: str) -> dict[str, Any]:
     duration = time.monotonic() - started
     changes = runner.online_changes if runner is not None else []
     result = _figures(scale, seed, tally, violations, duration, changes, server_kills, chaos)
+    result["claims_given_back"] = given_back
     figures.record("network", scale, result)
     if not violations:
         shutil.rmtree(work, ignore_errors=True)
     else:
         result["work_dir"] = str(work)
     return result
+
+
+def _claims_given_back(server: ServerRig) -> int:
+    """Claims asked again with their key after the answer was lost, and given back."""
+    db = server.db()
+    try:
+        row = db.execute(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'print_job.claim_repeated'"
+        ).fetchone()
+    finally:
+        db.close()
+    return int(row[0])
 
 
 def _recovered(runner: Runner, timeout: float = 30) -> list[str]:
