@@ -31,7 +31,6 @@ lease.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -53,7 +52,7 @@ from kiosk.events import (
 )
 from kiosk.i18n import t
 from kiosk.outbox import Outbox
-from kiosk.server_client import JobDocument, PrintJob, ServerClient
+from kiosk.server_client import JobDocument, PrintJob, ServerClient, new_claim_key
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +61,6 @@ KNOWN_REFUSALS = {"unknown_code", "already_printed", "in_progress"}
 PIN_REFUSALS = {"wrong_pin", "pin_locked", "too_many_attempts", "already_printed", "in_progress"}
 NOT_CONFIRMED = "not printed: the citizen did not confirm printing"
 INTERRUPTED = "the kiosk stopped while printing"
-
-
-def new_attempt_key() -> str:
-    """The idempotency key of one citizen's claim: the same on the kiosk's retries of it."""
-    return "claim-" + secrets.token_hex(16)
 
 
 def mask_number(number: str) -> str:
@@ -142,7 +136,7 @@ class PickupPrinting:
         if not self._receipt_ready():
             return
         try:
-            job = self.server.claim(code, new_attempt_key())
+            job = self.server.claim(code, new_claim_key())
         except ServerRefused as exc:
             reason = exc.reason if exc.reason in KNOWN_REFUSALS else "unknown_code"
             log.info("server refused code %s: %s", mask_code(code), exc.reason)
@@ -213,7 +207,7 @@ class PickupPrinting:
         if not self._receipt_ready():
             return None
         try:
-            job = self.server.claim_with_pin(registration_number, pin, new_attempt_key())
+            job = self.server.claim_with_pin(registration_number, pin, new_claim_key())
         except ServerRefused as exc:
             reason = exc.reason if exc.reason in PIN_REFUSALS else "generic"
             log.info("server refused number %s + PIN: %s", mask_number(registration_number), exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -120,24 +121,27 @@ class ServerClient:
             raise ServerUnavailable("kiosk configuration came back without a version")
         return config
 
-    def claim(self, pickup_code: str, key: str) -> PrintJob:
-        """Claim a scanned code; ``key`` is the citizen's attempt (see :meth:`_claim`)."""
+    def claim(self, pickup_code: str, key: str | None = None) -> PrintJob:
+        """Claim a scanned code; ``key`` names the citizen's attempt (see :meth:`_claim`)."""
         return self._claim({"pickup_code": pickup_code}, key)
 
-    def claim_with_pin(self, registration_number: str, pin: str, key: str) -> PrintJob:
+    def claim_with_pin(
+        self, registration_number: str, pin: str, key: str | None = None
+    ) -> PrintJob:
         """Claim by the registration number and 6-digit PIN a citizen typed."""
         return self._claim({"registration_number": registration_number, "pin": pin}, key)
 
-    def _claim(self, payload: dict[str, str], key: str) -> PrintJob:
+    def _claim(self, payload: dict[str, str], key: str | None) -> PrintJob:
         """Claim, asking again with the same ``key`` when no answer came back.
 
         A claim whose answer is lost (connection reset, timeout) may have been made on the
         server: asked again with the same idempotency key, the server gives this kiosk that
         same job back instead of "in progress". An answer cut short (not JSON, a gateway's
         error) is no answer either. Each try is a new signed request (a fresh nonce); all of
-        them together stay within CLAIM_RETRY_SECONDS. A refusal (4xx) is final.
+        them together stay within CLAIM_RETRY_SECONDS. A refusal (4xx) is final. Without a
+        ``key`` this call is one attempt with a key of its own.
         """
-        body = {**payload, "idempotency_key": key}
+        body = {**payload, "idempotency_key": key or new_claim_key()}
         deadline = time.monotonic() + CLAIM_RETRY_SECONDS
         for wait in (*CLAIM_RETRY_WAITS, None):
             read = max(0.5, min(self.timeout[1], deadline - time.monotonic()))
@@ -222,6 +226,11 @@ class ServerClient:
         self._call(
             "POST", f"/api/v1/kiosk/health-checks/{request_id}/result", json={"checks": checks}
         )
+
+
+def new_claim_key() -> str:
+    """The idempotency key of one citizen's claim: the same on the kiosk's retries of it."""
+    return "claim-" + secrets.token_hex(16)
 
 
 def _reason(response: requests.Response) -> str:
