@@ -109,6 +109,8 @@ RULES: dict[str, frozenset[str]] = {
     "GET /api/v1/kiosk/print-jobs/{job_id}": OWN_KIOSK,  # the job of the kiosk that claimed
     "GET /api/v1/kiosk/print-jobs/{job_id}/documents/{document_id}/pdf": OWN_KIOSK,
     "POST /api/v1/kiosk/print-jobs/{job_id}/result": OWN_KIOSK,
+    # A technician's remote check of one kiosk: only that kiosk reports its result.
+    "POST /api/v1/kiosk/health-checks/{request_id}/result": OWN_KIOSK,
     "POST /api/v1/kiosk/applications": ANY_KIOSK,
     # The ticket is the citizen's: they may check it and bring papers at any kiosk.
     "GET /api/v1/kiosk/applications/{ticket}": ANY_KIOSK,
@@ -542,7 +544,20 @@ def build_world(server: LiveServer) -> tuple[World, dict[str, Caller]]:
         json_body={"category": "layanan", "text": "Antrian lama"},
         headers={"Idempotency-Key": world.unique("authz-setup-")},
     )
+    # A technician asks the demo kiosk for a health check; its heartbeat answer names the request.
+    me = _must(kiosk.send(url, "GET", "/api/v1/kiosk/me"), 200)["id"]
+    technician, csrf = console_login(url, TECHNICIAN, server.console_passwords[TECHNICIAN])
+    asked = technician.post(
+        f"{url}/console/tech/kiosks/{me}/health-check",
+        data={"csrf_token": csrf, "level": "internal"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert asked.status_code == 303, (asked.status_code, asked.text[:300])
+    beat = {"app_version": "proof", "outbox_pending": 0}
+    answer = _must(kiosk.send(url, "POST", "/api/v1/kiosk/heartbeat", json_body=beat), 200)
     world.ids.update(
+        request_id=str(answer["health_check_request"]["id"]),
         location_id=str(placed["id"]),
         ticket=ticket,
         paper_id=str(paper_id),
@@ -593,6 +608,9 @@ def json_bodies(world: World) -> dict[str, Callable[[], Any]]:
         "POST /api/v1/kiosk/pickup-codes/resolve": lambda: {"pickup_code": ids["pickup_code"]},
         "POST /api/v1/kiosk/print-jobs": lambda: {"pickup_code": ids["pickup_code"]},
         "POST /api/v1/kiosk/print-jobs/{job_id}/result": lambda: {"outcome": "printed"},
+        "POST /api/v1/kiosk/health-checks/{request_id}/result": lambda: {
+            "checks": [{"device": "scanner", "ok": True, "text": {"id": "siap", "en": "ready"}}]
+        },
         "POST /api/v1/kiosk/applications": birth_application,
         "POST /api/v1/kiosk/applications/{ticket}/papers": lambda: {
             "applicant_nik": "7307051405800003",
