@@ -174,6 +174,8 @@ def regression_tests() -> list[tuple[str, str]]:
         tree = ast.parse(path.read_text())
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_regression"):
-                doc = (ast.get_docstring(node) or "").strip().splitlines()
-                found.append((f"{path.name}::{node.name}", doc[0] if doc else ""))
+                # the docstring's first paragraph, else what the name says
+                doc = (ast.get_docstring(node) or "").strip().split("\n\n")[0]
+                named = node.name.removeprefix("test_regression_").replace("_", " ")
+                found.append((f"{path.name}::{node.name}", " ".join(doc.split()) or named))
     return found
