@@ -32,6 +32,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -341,6 +343,14 @@ def _postgres_url() -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+def _in_own_loop(work: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    """Run ``work`` on a fresh event loop in its own thread: the caller's thread may already
+    run a loop (a pytest worker that drove Playwright's sync API before), and asyncio.run()
+    refuses to start inside one."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="proof-load") as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
 def run(scale: str) -> dict[str, Any]:
     """Every configuration of the scale in turn; their figures, recorded."""
     chosen = SCALES[scale]
@@ -354,7 +364,7 @@ def run(scale: str) -> dict[str, Any]:
                 if not admin_url:
                     skipped.append(f"{config.engine} x{config.processes}: no PostgreSQL")
                     continue
-            configs.append(asyncio.run(run_config(config, chosen, Path(tmp), admin_url)))
+            configs.append(_in_own_loop(run_config(config, chosen, Path(tmp), admin_url)))
     figures: dict[str, Any] = {
         "configurations": {f"{c['engine']} x{c['processes']}": c for c in configs},
         "skipped": skipped,
