@@ -6,12 +6,12 @@ a technician runs on the devices the app holds (the simulated printer and scanne
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from ocr import shows
 from support import wait_until
 from ui.test_feedback_flows import next_shot, number, taps
 from ui.test_kiosk_app import app, display, screen_words, tap  # noqa: F401 (fixtures)
@@ -99,9 +99,10 @@ def test_a_technician_opens_the_hidden_mode_and_checks_the_devices_the_app_holds
     code = server.codes["7307051203150001"]
     sim.scanner.scan("ADMP:" + code)
     words = answer_after(shots, number(waiting))
-    # masked as on every technician screen: the first group only (OCR may read 0 as O)
-    assert "terbaca" in words and re.search(r"ADMP:\S{4}-\*", words), words
-    assert code not in words and code.replace("-", "") not in words.replace("-", ""), words
+    # masked as on every technician screen: the first group only; OCR may slip on a glyph of
+    # it (0/O, "D41A" read as "D41 A") and read the stars as letters, never as the code's rest
+    assert "terbaca" in words and shows(words, "ADMP:" + code[:4], max_edits=1), words
+    assert not shows(words, code[5:], max_edits=2), words
     time.sleep(2)
     assert len(sim.printer.receipts) == 1  # still only the test receipt
     log = app["log"].read_text()
