@@ -46,7 +46,9 @@ def ocr_header(png: Path, tmp: Path) -> str:
 def decode_qr_codes(pages: list[Path]) -> list[str]:
     texts = []
     for png in pages:
-        texts += [r.text for r in zxingcpp.read_barcodes(cv2.imread(str(png)))]
+        # QR codes only: a linear-barcode reading of the page's print can be a false "A69B"
+        found = zxingcpp.read_barcodes(cv2.imread(str(png)), formats=zxingcpp.BarcodeFormat.QRCode)
+        texts += [r.text for r in found]
     return texts
 
 
