@@ -123,11 +123,13 @@ def _region_pyzbar(grey: Grey) -> list[bytes]:
     return [] if region is None or region.size == 0 else pyzbar_read(region)
 
 
-# Ordered by codes rescued per millisecond on the generated hard frames (bench/qr_read.py).
+# Ordered by codes rescued per millisecond on the generated hard frames (bench/qr_read.py):
+# after ``half``, ``grey`` rescues 56 of the 195 frames it misses in 1.1 ms and ``clahe_half``
+# 50 in 1.55 ms, so ``grey`` goes second (the median frame with a code: 1.74 -> 1.45 ms).
 LADDER: tuple[Variant, ...] = (
     Variant("half", lambda g: zxing(_half(g)), "none"),
-    Variant("clahe_half", lambda g: zxing(_CLAHE.apply(_half(g))), "contrast"),
     Variant("grey", zxing, "small"),
+    Variant("clahe_half", lambda g: zxing(_CLAHE.apply(_half(g))), "contrast"),
     Variant("soften", lambda g: zxing(cv2.GaussianBlur(g, (0, 0), 1.5)), "moire"),
     Variant(
         "clahe_soft", lambda g: zxing(_CLAHE.apply(cv2.GaussianBlur(g, (0, 0), 1.2))), "contrast"
