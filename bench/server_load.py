@@ -469,6 +469,7 @@ class Result:
     gen_cpu: float = 0.0
     cpu_requests: int = 0  # requests of every run the CPU figures cover
     stalled: bool = False  # the server no longer answered after the run (and was restarted)
+    slow_at: list[float] = field(default_factory=list)  # s into an open loop, of jobs >= 100 ms
 
     @property
     def rate(self) -> float:
@@ -482,7 +483,14 @@ class Result:
 
 
 async def _one(
-    port: int, job: Job, due: float, rec: Recorder, label: str, done: list[float]
+    port: int,
+    job: Job,
+    due: float,
+    rec: Recorder,
+    label: str,
+    done: list[float],
+    slow_at: list[float],
+    start: float,
 ) -> None:
     loop = asyncio.get_running_loop()
     conn = None
@@ -491,7 +499,10 @@ async def _one(
             conn = await Connection.open(port)
             ok = await job(conn, rec)
         if ok:
-            done.append((loop.time() - due) * 1000)
+            latency = (loop.time() - due) * 1000
+            done.append(latency)
+            if latency >= TARGET_P99_MS:
+                slow_at.append(due - start)
     except TimeoutError:
         rec.fail(label, "timeout")
     except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
@@ -509,6 +520,7 @@ async def open_loop(
     rng = random.Random(seed)
     rec = Recorder()
     done: list[float] = []
+    slow_at: list[float] = []
     pending: set[asyncio.Task[None]] = set()
     start = loop.time() + 0.01
     due = start
@@ -522,13 +534,15 @@ async def open_loop(
         if len(pending) >= MAX_OUTSTANDING:
             rec.fail(label, "too many in flight")
             continue
-        task = asyncio.create_task(_one(port, job, due, rec, label, done))
+        task = asyncio.create_task(_one(port, job, due, rec, label, done, slow_at, start))
         pending.add(task)
         task.add_done_callback(pending.discard)
     if pending:
         await asyncio.wait(pending, timeout=REQUEST_TIMEOUT + 1)
     errors = sum(rec.errors.values())  # achieved: completed per second of arrivals
-    return Result(label, rate, seconds, len(done), done, errors, rec, per_job)
+    result = Result(label, rate, seconds, len(done), done, errors, rec, per_job)
+    result.slow_at = slow_at
+    return result
 
 
 async def closed_loop(
@@ -843,6 +857,20 @@ class Report:
         sys.stdout.flush()
         for why, sample in list(result.rec.error_samples.items())[:3]:
             print(f"      error {why} {sample}")
+        if len(result.slow_at) * 100 >= max(result.done, 1):  # enough to set the p99
+            spread = self.slow_spread(result)
+            print(f"      {spread}")
+            self.notes.append(f"{server}, {scenario}: {spread}")
+
+    @staticmethod
+    def slow_spread(r: Result) -> str:
+        """When the requests over 100 ms were due: in bursts (a stall) or all along (saturation)."""
+        buckets = Counter(int(at * 4) / 4 for at in r.slow_at)
+        top = ", ".join(f"{at:.2f} s: {n}" for at, n in sorted(buckets.most_common(6)))
+        return (
+            f"{len(r.slow_at)} requests >= {TARGET_P99_MS:.0f} ms, due in {len(buckets)} of "
+            f"{int(r.seconds * 4)} quarter-seconds; the fullest: {top}"
+        )
 
     def add_requests(self, server: str, result: Result, labels: list[str]) -> None:
         """Per-request latency rows of a pickup run (from each request's own send)."""
@@ -1049,10 +1077,26 @@ async def run_adm(
 
         seeder.kiosks(fleet, TARGET_KIOSKS)
         if "target" in only:
+            # The fleet was written to the database behind the running server's back: every
+            # heartbeat is the first of its kiosk this process sees (the cache's miss path).
             (r,) = await meter.run(
                 open_loop(server.port, "heartbeat", TARGET_RATE, plan.target_seconds, heartbeat, 3)
             )
-            report.add(label, f"target: {TARGET_KIOSKS:,} kiosks, heartbeat", r)
+            report.add(label, f"target: {TARGET_KIOSKS:,} kiosks new to it", r)
+            # The everyday case: a server process started with its fleet in the database (a
+            # deploy, a restart), which reads the fleet before it answers.
+            server.stop()
+            server.start(probe_path="/api/v1/kiosk/me")
+            (r,) = await meter.run(
+                open_loop(server.port, "heartbeat", TARGET_RATE, plan.target_seconds, heartbeat, 4)
+            )
+            report.add(label, f"target: {TARGET_KIOSKS:,} kiosks, restarted", r)
+            verdict = "met" if r.pct(0.99) < TARGET_P99_MS and r.errors == 0 else "MISSED"
+            report.notes.append(
+                f"{label}: {TARGET_KIOSKS:,} kiosks' heartbeats at {TARGET_RATE:.0f}/s on a "
+                f"started server: p99 {r.pct(0.99):.1f} ms, {r.errors} errors (target p99 < "
+                f"{TARGET_P99_MS:.0f} ms) -> {verdict}"
+            )
 
         ceiling = 0.0
         for connections in (4, CLOSED_CONNECTIONS) if only & {"closed", "step"} else ():
