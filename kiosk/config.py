@@ -16,6 +16,8 @@ from kiosk.i18n import LANGUAGES
 from kiosk.technician_pin import PinFormatError, check_hash_format
 
 DEVICE_ROLES = ("scanner", "receipt", "a4")
+TOUCH_PROVIDERS = ("mtdev", "hidinput")  # Kivy's readers of a Linux touchscreen's event device
+DISPLAY_KEYS = ("touch_device", "touch_provider", "debounce_key_ms", "debounce_action_ms")
 OPTIONAL_ROLES = ("camera",)  # document capture; a kiosk without one offers no applications
 
 
@@ -23,6 +25,29 @@ OPTIONAL_ROLES = ("camera",)  # document capture; a kiosk without one offers no 
 class DeviceConfig:
     driver: str
     options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """The touchscreen: which input reads it, and how long a button ignores a second release.
+
+    ``touch_device`` empty: touches arrive as the window's mouse pointer only (development, tests,
+    or a kiosk whose X server drives the touchscreen). ``"probe"``: Kivy finds the touchscreen
+    among /dev/input's devices. A path (``/dev/input/by-id/...-event-if00``): that device, read
+    by ``touch_provider``. Either of the last two turns the mouse off, so one touch is one touch.
+    """
+
+    touch_device: str = ""
+    touch_provider: str = "mtdev"
+    # A bouncing screen or shaky finger re-touches within tens of milliseconds; a quick person
+    # typing "11" lifts and taps again after 150 ms or more. Action buttons (Next, Print) take a
+    # desktop double-click (up to 500 ms) as one press; nobody means the same one twice so fast.
+    debounce_key_ms: int = 120
+    debounce_action_ms: int = 500
+
+    @property
+    def touchscreen(self) -> bool:
+        return bool(self.touch_device)
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,7 @@ class KioskConfig:
     follow_opening_hours: bool = False  # outside the location's hours: no printing, no applying
     technician_pin_hash: str = ""  # empty: no technician mode at the screen (adm-diag still works)
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
 
     @property
     def log_dir(self) -> Path:
@@ -69,6 +95,38 @@ def _get(section: dict[str, Any], key: str, kind: type, path: Path, where: str) 
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
         raise ConfigError(f"{path}: [{where}] {key} must be a {kind.__name__}")
     return value
+
+
+def _display(data: dict[str, Any], path: Path) -> DisplayConfig:
+    display = data.get("display", {})
+    if not isinstance(display, dict):
+        raise ConfigError(f"{path}: [display] must be a section")
+    unknown = set(display) - set(DISPLAY_KEYS)
+    if unknown:  # a misspelt touch_device would silently leave the mouse on
+        raise ConfigError(
+            f"{path}: [display] unknown key(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(DISPLAY_KEYS)}"
+        )
+    device = display.get("touch_device", "")
+    if not isinstance(device, str) or not (
+        device in ("", "probe") or device.startswith("/dev/input/") and "," not in device
+    ):
+        raise ConfigError(
+            f'{path}: [display] touch_device must be "" (mouse only), "probe", '
+            "or a device path under /dev/input/"
+        )
+    provider = display.get("touch_provider", "mtdev")
+    if provider not in TOUCH_PROVIDERS:
+        raise ConfigError(
+            f"{path}: [display] touch_provider must be one of {', '.join(TOUCH_PROVIDERS)}"
+        )
+    windows = {}
+    for key, low, high in (("debounce_key_ms", 0, 250), ("debounce_action_ms", 0, 2000)):
+        value = display.get(key, getattr(DisplayConfig, key))
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(f"{path}: [display] {key} must be a whole number, {low} to {high}")
+        windows[key] = value
+    return DisplayConfig(device, provider, **windows)
 
 
 def load_config(path: Path) -> KioskConfig:
@@ -172,4 +230,5 @@ def load_config(path: Path) -> KioskConfig:
         follow_opening_hours=follow_hours,
         technician_pin_hash=pin_hash,
         devices=devices,
+        display=_display(data, path),
     )

@@ -16,6 +16,7 @@ import logging
 import math
 import os
 import random
+import time
 from typing import Any
 
 from kivy.animation import Animation
@@ -255,13 +256,60 @@ class Theme(EventDispatcher):
 theme = Theme()  # the one every screen shares
 
 
+# --- debounce --------------------------------------------------------------------------------
+# Seconds after a button's release in which a second release of the same button is a bounce
+# (a touchscreen that chatters, a shaky finger), not a press. Keys must stay short: a quick
+# "11" is two taps about 150 ms or more apart. The kiosk's [display] section sets both.
+DEBOUNCE = {"key": 0.120, "action": 0.500}
+
+
+def set_debounce(key_ms: int, action_ms: int) -> None:
+    """Use the kiosk configuration's windows (``[display] debounce_key_ms``, ``..._action_ms``)."""
+    DEBOUNCE["key"] = key_ms / 1000
+    DEBOUNCE["action"] = action_ms / 1000
+
+
+class DebouncedButtonBehavior(ButtonBehavior):
+    """ButtonBehavior that ignores a second release of this button within ``DEBOUNCE[kind]``.
+
+    Time is the touch's own end time: an input provider stamps it when it reads the device, so
+    two releases that reach the UI thread in one frame are still told apart by when they happened.
+    """
+
+    debounce_kind = "key"  # "key": keypad and keyboard; "action": Next, Print, Back, toggles
+
+    def __init__(self, **kw: Any) -> None:
+        self._released_at = -math.inf
+        super().__init__(**kw)
+
+    def on_touch_up(self, touch: Any) -> Any:
+        if touch.grab_current is self and self.collide_point(*touch.pos):
+            now = touch.time_end if touch.time_end > 0 else time.time()
+            gap, self._released_at = now - self._released_at, now
+            if gap < DEBOUNCE[self.debounce_kind]:
+                touch.ungrab(self)
+                self._do_release()
+                # no text: the button may be a PIN digit
+                log.info(
+                    "%s released again after %.0f ms: a bounce, ignored",
+                    type(self).__name__,
+                    gap * 1000,
+                )
+                return True
+        return super().on_touch_up(touch)
+
+
 # --- widgets ---------------------------------------------------------------------------------
 class KLabel(Label):
     """A label that wraps to its width and grows to fit its text (see base.kv)."""
 
 
-class KButton(ButtonBehavior, Label):
-    """A big, flat, rounded button with a clear pressed state (see base.kv)."""
+class KButton(DebouncedButtonBehavior, Label):
+    """A big, flat, rounded button with a clear pressed state (see base.kv).
+
+    A plain KButton (the keys of screens/keys.py) debounces as a key; the action buttons below
+    as an action.
+    """
 
     bg = ColorProperty(WHITE)
     bg_down = ColorProperty(PANEL)
@@ -270,15 +318,17 @@ class KButton(ButtonBehavior, Label):
 
 
 class PrimaryButton(KButton):
-    pass
+    debounce_kind = "action"
 
 
 class SecondaryButton(KButton):
-    pass
+    debounce_kind = "action"
 
 
 class LanguageButton(KButton):
     """Shows the *other* language's name; pressing it switches every text on the screen."""
+
+    debounce_kind = "action"
 
 
 class AccessButton(KButton):
@@ -287,6 +337,7 @@ class AccessButton(KButton):
     ``active`` shows it is on (filled); the icon says what it does to someone who cannot read.
     """
 
+    debounce_kind = "action"
     icon = StringProperty("contrast")
     active = BooleanProperty(False)
 
