@@ -5,6 +5,10 @@ measures the length first, refuses control characters and anything outside print
 (look-alike letters, ANSI escapes, NUL), and then accepts only our own formats, each matched in
 full. The answer is a :class:`ScannedCode` in canonical form, or a :class:`Refusal` whose
 ``reason`` is a message key (kiosk/messages/qr_hints.py) - never an exception.
+
+While the citizen is asked for a NIK (:class:`ScanMode`), a scanned line is read by
+:func:`nik_from_scan` instead, with the same distrust: only 16 digits, as printed on a letter or
+a family paper, fill the NIK; anything else, our own codes included, is refused.
 """
 
 from __future__ import annotations
@@ -40,6 +44,13 @@ _PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+class ScanMode(StrEnum):
+    """What a scanned line is for: the face says so as the citizen moves between screens."""
+
+    PICKUP = "pickup"  # a code of ours: print (or show) documents; the default
+    NIK = "nik"  # the NIK screen of an application: a scanned NIK fills it, nothing prints
+
+
 class CodeKind(StrEnum):
     PICKUP = "pickup"  # a pickup code: print my documents
     TICKET = "ticket"  # an application ticket: check status
@@ -62,7 +73,8 @@ class ScannedCode:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a scanned text is not taken; ``reason`` is a message key (qr.refused.*)."""
+    """Why a scanned text is not taken; ``reason`` is a message key (qr.refused.*, or
+    apply.nik.scan.* from :func:`nik_from_scan`)."""
 
     reason: str
     length: int  # of the text as scanned, the only thing about it that is safe to log
@@ -114,6 +126,47 @@ def _our_form(text: str, length: int) -> ScannedCode | Refusal | None:
             return Refusal("qr.refused.bad_document_code", length)
         return ScannedCode(CodeKind.DOCUMENT, text)
     return None
+
+
+# A NIK as people print it: 16 digits, maybe in groups parted by one space or dot each
+# ("7307 0514 0580 0003", "7307.0514.0580.0003"); nothing else on the line.
+NIK_DIGITS = 16
+MAX_NIK_SCANNED = 40  # 16 digits and 15 separators, with room for padding
+_NIK_PRINTED = re.compile(r"^[0-9]+(?:[ .][0-9]+)*$")
+
+
+def nik_from_scan(text: str | bytes) -> str | Refusal:
+    """The 16 digits of a scanned NIK, or why the text is none (apply.nik.scan.*); never raises.
+
+    Only the form is read here: whether the digits can be a NIK (region, birth date, serial)
+    is asked of them as of typed ones (kiosk.apply.nik_problem).
+    """
+    if isinstance(text, bytes):
+        if len(text) > MAX_NIK_SCANNED:
+            return Refusal("apply.nik.scan.not_nik", len(text))
+        try:
+            text = text.decode("ascii")
+        except UnicodeDecodeError:
+            return Refusal("apply.nik.scan.not_nik", len(text))
+    length = len(text)
+    if length > MAX_NIK_SCANNED:
+        # a pickup code is short, a document QR is long: tell which, for the citizen's sake
+        return _ours_or_not(text, length)
+    stripped = text.strip(" ")
+    if not _PRINTABLE_ASCII.match(stripped) or not _NIK_PRINTED.match(stripped):
+        return _ours_or_not(text, length)
+    digits = re.sub(r"[ .]", "", stripped)
+    if len(digits) != NIK_DIGITS:
+        return Refusal("apply.nik.scan.digits", length)
+    return digits
+
+
+def _ours_or_not(text: str, length: int) -> Refusal:
+    """A line that is no NIK: a pickup code is named as such (the citizen may mean to print)."""
+    found = classify(text)
+    if isinstance(found, ScannedCode) and found.kind is CodeKind.PICKUP:
+        return Refusal("apply.nik.scan.pickup_code", length)
+    return Refusal("apply.nik.scan.not_nik", length)
 
 
 def parse_pickup_code(text: str) -> str | None:

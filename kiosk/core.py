@@ -9,6 +9,11 @@ a scanned code is then only resolved (``DocumentsReady``), and printing waits fo
 At most one citizen's documents are held at a time; :meth:`KioskCore.cancel_pending` (back,
 home, idle timeout) forgets them and releases a claim, and a later answer for a session that
 ended is released instead of shown.
+
+A face that asks the citizen for a NIK calls :meth:`KioskCore.set_scan_mode` with
+``ScanMode.NIK`` while it does: a scanned line is then read as a NIK (``NikScanned``) or refused
+where the citizen is (``ScanRefused``), and never starts a print. The mode goes back to
+``ScanMode.PICKUP`` when the face says so, or when the session ends.
 """
 
 from __future__ import annotations
@@ -32,8 +37,10 @@ from devices.receipt import ReceiptPrinter
 from devices.registry import create_device
 from devices.scanner import Scanner
 from devices.scanner.camera_scanner import CameraScanner
+from kiosk.apply import mask_nik
 from kiosk.apply_desk import KIND as APPLICATION
 from kiosk.apply_desk import ApplicationDesk
+from kiosk.codes import Refusal, ScanMode, nik_from_scan
 from kiosk.config import KioskConfig
 from kiosk.device_checks import RemoteHealthChecks
 from kiosk.errors import ConfigError, ServerRefused, ServerUnavailable
@@ -42,8 +49,10 @@ from kiosk.events import (
     EventListener,
     FeedbackDelivered,
     KioskEvent,
+    NikScanned,
     PrintFailed,
     Ready,
+    ScanRefused,
 )
 from kiosk.outbox import Outbox
 from kiosk.pickup import PickupPrinting, shown_documents
@@ -86,6 +95,7 @@ class KioskCore:
         self._devices_in_use = threading.Lock()  # a print job, or a heartbeat's health check
         self._last_detail: dict[str, str] = {}
         self._code_diversion: Callable[[str], None] | None = None  # a technician's test scan
+        self._scan_mode = ScanMode.PICKUP
         self.qr_reader: QrReader | None = None  # set when the scanner is a camera
         self.kiosk_name = config.kiosk_id
         self.server = ServerClient(
@@ -150,6 +160,9 @@ class KioskCore:
         if diversion is not None:
             diversion(code)
             return
+        if self._scan_mode is ScanMode.NIK:
+            self._nik_scanned(code)
+            return
         if self._busy.is_set():
             log.info("code ignored: a print job is running")
             return
@@ -161,6 +174,30 @@ class KioskCore:
             self._jobs.put(lambda: self._preview_code(code, session))
         else:
             self._jobs.put(lambda: self.pickup.run(code))
+
+    def set_scan_mode(self, mode: ScanMode) -> None:
+        """What a scanned line is for from now on (the face's NIK screen, or printing)."""
+        if mode is not self._scan_mode:
+            log.info("scans are for %s now", mode.value)
+        self._scan_mode = mode
+
+    def _nik_scanned(self, text: str) -> None:
+        """A line read on the NIK screen: the NIK, or why not; no device, no server, no print.
+
+        Runs on the scanner's thread: reading the line is quick, and a print job that may be
+        running on the worker must not keep the citizen waiting for the answer.
+        """
+        found = nik_from_scan(text)
+        if isinstance(found, Refusal):
+            log.info(
+                "scan refused on the NIK screen: %s (%d characters)", found.reason, found.length
+            )
+            self._emit(
+                ScanRefused(mode=ScanMode.NIK.value, reason=found.reason, message=found.reason)
+            )
+            return
+        log.info("NIK scanned: %s", mask_nik(found))
+        self._emit(NikScanned(nik=found))
 
     def submit_pin(self, registration_number: str, pin: str) -> None:
         """Check a typed number + PIN by claiming; DocumentsReady or PinRefused follows."""
@@ -403,6 +440,7 @@ class KioskCore:
     def session_ended(self) -> None:
         """The citizen left: a configuration that waited takes effect now."""
         self._in_session = False
+        self._scan_mode = ScanMode.PICKUP  # whatever screen the citizen left on
         self.remote_config.end_session()
 
     def enabled_services(self) -> list[dict[str, Any]]:

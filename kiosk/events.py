@@ -1,7 +1,8 @@
 """What the kiosk core tells its face (the touchscreen, or a log in headless mode).
 
 Events carry message keys from :mod:`kiosk.i18n`, never finished sentences, so every face can
-show them in the citizen's chosen language. Listeners are called on the core's worker thread.
+show them in the citizen's chosen language. Listeners are called on the core's worker thread;
+the answer to a scan on the NIK screen (NikScanned, ScanRefused) comes on the scanner's.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from kiosk.apply import mask_nik
 
 
 @dataclass(frozen=True)
@@ -121,3 +124,32 @@ class PinRefused(KioskEvent):
     message: str = ""
     params: dict[str, str] = field(default_factory=dict)
     kind: str = field(init=False, default="pin_refused")
+
+
+@dataclass(frozen=True)
+class NikScanned(KioskEvent):
+    """The scanner read a NIK while the face asked for one (ScanMode.NIK); nothing else happens.
+
+    Only its form is checked (16 digits); the face checks it as a typed NIK. The NIK stays out of
+    the event's text and of its dict, which a headless face writes out.
+    """
+
+    nik: str = field(default="", repr=False)
+    kind: str = field(init=False, default="nik_scanned")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "nik": mask_nik(self.nik)}
+
+
+@dataclass(frozen=True)
+class ScanRefused(KioskEvent):
+    """A scan the current scan mode cannot take (``mode``); ``message`` says why (i18n key).
+
+    Apart from :class:`Refused` because nothing was tried: the face answers it on the screen
+    that asked for the scan and stays there, and no print starts.
+    """
+
+    mode: str = ""
+    reason: str = ""
+    message: str = ""
+    kind: str = field(init=False, default="scan_refused")

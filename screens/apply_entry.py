@@ -4,6 +4,10 @@
 
 Each is checked on its own screen as the server would check it (kiosk/apply.py): a wrong NIK
 is refused where it was typed, in plain words, and nothing moves on.
+
+While the NIK screen shows, the scanner feeds it (ScanMode.NIK, kiosk/core.py): a scanned NIK
+fills the field and is checked as a typed one; anything else scanned is told on this screen and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from kiosk.apply import (
     nik_problem,
     phone_problem,
 )
+from kiosk.codes import ScanMode
+from kiosk.events import NikScanned, ScanRefused
 from kiosk.info_text import name_in
 from screens import feedback_parts  # noqa: F401  (the footer buttons of the .kv rules)
 from screens.apply_common import ApplyScreen
@@ -42,24 +48,63 @@ def date_mask(digits: str) -> str:
 
 @kiosk_screen("apply_nik")
 class ApplyNikScreen(ApplyScreen):
-    """The applicant's NIK on our keypad, checked for its structure."""
+    """The applicant's NIK on our keypad or from the scanner, checked for its structure."""
 
     nik = StringProperty("")
     problem = StringProperty("")  # a message key, or ""
+    scan_message = StringProperty("")  # why the last scan was no NIK (a message key), or ""
 
     grouped = staticmethod(grouped)
 
     def on_pre_enter(self, *args: Any) -> None:
         self.problem = ""
+        self.scan_message = ""
+        self._scans_for(ScanMode.NIK)
+
+    def on_pre_leave(self, *args: Any) -> None:
+        self._scans_for(ScanMode.PICKUP)
+
+    def _scans_for(self, mode: ScanMode) -> None:
+        core = getattr(self.app, "core", None)
+        if core is not None:
+            core.set_scan_mode(mode)
+
+    def core_event(self, event: object) -> bool:
+        if not isinstance(event, NikScanned | ScanRefused):
+            return False
+        if isinstance(event, ScanRefused) and event.mode != ScanMode.NIK.value:
+            return False
+        if self.manager is None or self.manager.current != self.name:
+            return True  # read just as the citizen left: not theirs to see on another screen
+        if isinstance(event, NikScanned):
+            self.scanned(event.nik)
+        else:
+            self.scan_message = event.message
+            self.content_changed()
+        return True
+
+    def scanned(self, nik: str) -> None:
+        """A NIK from the scanner: in the field, and checked as if typed (without Next)."""
+        self.scan_message = ""
+        self.ids.keypad.value = nik  # the keypad holds what Next takes; it sets self.nik
+        self.problem = nik_problem(nik) or ""
+        self.content_changed()
 
     def on_nik(self, instance: Any, value: str) -> None:
+        self.scan_message = ""
         if self.problem and not nik_problem(value) or not value:
             self.problem = ""
 
     def on_problem(self, instance: Any, value: str) -> None:
-        self.variant = "invalid" if value else ""
+        self._show_variant()
         if value:
             self.content_changed()
+
+    def on_scan_message(self, instance: Any, value: str) -> None:
+        self._show_variant()
+
+    def _show_variant(self) -> None:
+        self.variant = "invalid" if self.problem else "scan_refused" if self.scan_message else ""
 
     def back(self) -> None:
         capture = self.app.screen("apply_capture")
@@ -82,6 +127,7 @@ class ApplyNikScreen(ApplyScreen):
         self.ids.keypad.clear()
         self.nik = ""
         self.problem = ""
+        self.scan_message = ""
         super().reset()
 
 

@@ -74,6 +74,10 @@ MESSAGES = {
         "id": "16 angka, ada di KTP-el dan Kartu Keluarga.",
         "en": "16 digits, on the ID card (KTP-el) and the family card.",
     },
+    "apply.nik.scan_hint": {
+        "id": "Ketik NIK atau pindai barcode-nya",
+        "en": "Type the NIK or scan its barcode",
+    },
     "apply.nik.none": {"id": "Belum ada angka", "en": "No digits yet"},
     "apply.nik.count": {"id": "{count} dari 16 angka", "en": "{count} of 16 digits"},
     "apply.nik.length": {
@@ -91,6 +95,21 @@ MESSAGES = {
     "apply.nik.serial": {
         "id": "NIK belum benar: 4 angka terakhir tidak boleh 0000. Periksa lagi.",
         "en": "This NIK is not right: the last 4 digits cannot be 0000. Check again.",
+    },
+    # what the scanner read on the NIK screen, when it is no NIK (kiosk.codes.nik_from_scan)
+    "apply.nik.scan.pickup_code": {
+        "id": "Ini kode untuk mengambil dokumen, bukan NIK. Pindai barcode NIK atau ketik NIK.",
+        "en": "This is a code for collecting documents, not a NIK. Scan the NIK's barcode or "
+        "type the NIK.",
+    },
+    "apply.nik.scan.digits": {
+        "id": "Barcode ini bukan NIK: NIK harus 16 angka. Pindai barcode NIK atau ketik NIK.",
+        "en": "This barcode is not a NIK: a NIK has 16 digits. Scan the NIK's barcode or type "
+        "the NIK.",
+    },
+    "apply.nik.scan.not_nik": {
+        "id": "Yang dipindai bukan NIK. Pindai barcode yang berisi NIK, atau ketik NIK.",
+        "en": "What was scanned is not a NIK. Scan a barcode that holds the NIK, or type the NIK.",
     },
     # 6. phone
     "apply.phone.title": {"id": "Nomor HP (WhatsApp)", "en": "Mobile number (WhatsApp)"},
