@@ -324,7 +324,7 @@ def test_locations_show_hours_and_whether_each_is_open_now_in_both_languages(ser
 # --- requirements ------------------------------------------------------------------------------
 
 
-def test_requirements_of_a_service_offered_here_in_indonesian(server, app):
+def test_requirements_of_a_service_offered_here_in_both_languages(server, app):
     offer_only(server, "Kantor Kecamatan Sinjai Utara", ["akta_kelahiran", "akta_kematian", "kia"])
     env, shots = app["env"], app["shots"]
 
@@ -354,6 +354,24 @@ def test_requirements_of_a_service_offered_here_in_indonesian(server, app):
     seen = last_number(shots)
     tap(env, 150, 738)  # Back: to the list, not the menu
     assert "Pilih layanan" in words_of(newest(shots, "*-requirements.png", after=seen))
+
+    # the same list and papers in English, from the language button on this screen
+    seen = last_number(shots)
+    tap(env, 1145, 48)
+    english = newest(shots, "*-requirements.png", after=seen)
+    words = words_of(english)
+    assert "Choose a service" in words, words
+    assert "Child identity card" in words and "Death certificate" in words
+    assert "Pilih layanan" not in words
+    seen = last_number(shots)
+    tap_text(env, english, "Child identity card")
+    detail = newest(shots, "*-requirements-detail-kia.png", after=seen)
+    words = words_of(detail)
+    assert "Papers to bring" in words, words
+    # (tesseract may write "fi" as one ligature glyph: near matches for the longer names)
+    assert shows(words, "The child's birth certificate"), words
+    assert shows(words, "ID card of the father or mother"), words
+    assert "Berkas" not in words and "anak" not in words  # nothing left in Indonesian
 
 
 # --- no server -----------------------------------------------------------------------------------
