@@ -135,9 +135,15 @@ def open_flow(app, flow: str, language: str) -> Path:
 
 
 def taps(env: dict, points: list[tuple[float, float]]) -> None:
-    """Touch the points one after the other, in one xdotool run (one process per key is slow)."""
+    """Touch the points one after the other, in one xdotool run (one process per key is slow).
+
+    The same key twice is touched 0.3 s apart, as a person would: the kiosk takes a second
+    touch of one key within its debounce window (screens/base.py) for a bounce.
+    """
     command = ["xdotool"]
-    for x, y in points:
+    for index, (x, y) in enumerate(points):
+        if index and points[index - 1] == (x, y):
+            command += ["sleep", "0.3"]
         command += ["mousemove", str(int(x)), str(int(y)), "click", "1", "sleep", "0.04"]
     subprocess.run(command, env=env, check=True)
 

@@ -187,7 +187,10 @@ def key_centre(symbol: str) -> tuple[int, int]:
 
 
 def type_on_keyboard(env: dict, text: str) -> None:
-    for symbol in text.upper():
+    text = text.upper()
+    for index, symbol in enumerate(text):
+        if index and text[index - 1] == symbol:
+            time.sleep(0.3)  # as a person would: a faster second touch of one key is a bounce
         tap(env, *key_centre(symbol))
 
 

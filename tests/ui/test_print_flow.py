@@ -114,10 +114,12 @@ def open_scan_screen(app, language: str) -> Path:
 
 
 def type_digits(env: dict, digits: str) -> None:
-    """Touch the keypad's keys, in one xdotool run."""
+    """Touch the keypad's keys, in one xdotool run; a repeated digit 0.3 s later (debounce)."""
     command = ["xdotool"]
-    for d in map(int, digits):
+    for index, d in enumerate(map(int, digits)):
         x, y = (PAD_X[1], PAD_Y[3]) if d == 0 else (PAD_X[(d - 1) % 3], PAD_Y[(d - 1) // 3])
+        if index and digits[index - 1] == digits[index]:
+            command += ["sleep", "0.3"]
         command += ["mousemove", str(x), str(y), "click", "1", "sleep", "0.05"]
     subprocess.run(command, env=env, check=True)
 
