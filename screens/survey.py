@@ -15,14 +15,13 @@ from typing import Any
 
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
-from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.events import FeedbackDelivered
 from screens import base as theme
 from screens import feedback_parts  # noqa: F401  (the footer buttons of the .kv rules)
-from screens.base import BaseScreen, load_kv
+from screens.base import BaseScreen, DebouncedButtonBehavior, load_kv
 from screens.registry import MenuEntry, kiosk_screen, menu_entry
 
 log = logging.getLogger("screens")
@@ -92,15 +91,23 @@ class RatingFace(Widget):
             Line(points=points, width=max(dp(3), d * 0.05), cap="round", joint="round")
 
 
-class RatingTile(ButtonBehavior, BoxLayout):
+class RatingTile(DebouncedButtonBehavior, BoxLayout):
     """One of the five ratings: the face and its words (see survey.kv)."""
+
+    debounce_kind = "action"  # one touch is one rating, however the finger shakes
 
     level = NumericProperty(3)
     chosen = BooleanProperty(False)
 
 
-class AnswerTile(ButtonBehavior, BoxLayout):
-    """One of a question's four answers, with pips showing its place on the scale."""
+class AnswerTile(DebouncedButtonBehavior, BoxLayout):
+    """One of a question's four answers, with pips showing its place on the scale.
+
+    The next question reuses these tiles where they stand: debounced, a bouncing touch does
+    not answer it too.
+    """
+
+    debounce_kind = "action"
 
     value = NumericProperty(1)
     text = StringProperty("")

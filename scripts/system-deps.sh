@@ -18,6 +18,7 @@ packages=(
   chromium                # console browser tests: Playwright drives this one, never a download
   espeak-ng               # spoken guidance on the kiosk, offline, with an Indonesian voice
   alsa-utils              # aplay: plays the spoken guidance on the kiosk's speakers
+  xinit systemd           # deploy/systemd: the kiosk unit starts X by xinit; tests verify the units
 )
 
 missing=()
