@@ -18,7 +18,7 @@ MESSAGES = {
     },
     "complaint.category.layanan": {"id": "Pelayanan", "en": "The service"},
     "complaint.category.layanan.body": {
-        "id": "Lama, berbelit, atau tidak sesuai janji",
+        "id": "Lama, berbelit, tak sesuai janji",
         "en": "Slow, complicated, or not as promised",
     },
     "complaint.category.dokumen": {"id": "Dokumen", "en": "Documents"},
@@ -28,13 +28,13 @@ MESSAGES = {
     },
     "complaint.category.perangkat": {"id": "Perangkat ADM", "en": "This kiosk"},
     "complaint.category.perangkat.body": {
-        "id": "Layar, pemindai, atau printer anjungan ini",
-        "en": "The screen, scanner or printer of this kiosk",
+        "id": "Layar, pemindai, atau printer",
+        "en": "Its screen, scanner or printer",
     },
     "complaint.category.petugas": {"id": "Petugas", "en": "Staff"},
     "complaint.category.petugas.body": {
         "id": "Sikap atau bantuan petugas Disdukcapil",
-        "en": "The conduct or help of Disdukcapil staff",
+        "en": "Conduct or help of Disdukcapil staff",
     },
     "complaint.category.lainnya": {"id": "Lainnya", "en": "Something else"},
     "complaint.category.lainnya.body": {
@@ -65,10 +65,10 @@ MESSAGES = {
         "en": "Mobile number for the answer (optional)",
     },
     "complaint.phone.body": {
-        "id": "Jika Anda mengisi nomor HP, jawaban petugas atas pengaduan ini "
-        "akan dikirim lewat WhatsApp ke nomor tersebut, beserta nomor pengaduannya.",
-        "en": "If you give your mobile number, the office's answer to this complaint "
-        "will be sent to it by WhatsApp, with the complaint number.",
+        "id": "Jika diisi, jawaban petugas dikirim lewat WhatsApp ke nomor ini, "
+        "beserta nomor pengaduannya.",
+        "en": "If you give it, the office's answer is sent to it by WhatsApp, "
+        "with the complaint number.",
     },
     "complaint.phone.example": {
         "id": "Contoh: 0812 3456 7890",
