@@ -29,6 +29,9 @@ class ScanScreen(BaseScreen):
         self.show_idle(notify=False)
         super().on_leave(*args)
 
+    def reset(self) -> None:
+        self.show_idle(notify=False)  # a refusal is not the next citizen's
+
     def show_idle(self, notify: bool = True) -> None:
         self.message_key = ""
         self.params = {}

@@ -36,6 +36,15 @@ SETTLE_S = float(os.environ.get("ADM_TOUR_SETTLE_S", "1.5"))  # server answers, 
 SLOW = {"locations", "requirements"}  # they show a server's list: at least 1.5 s for it
 RECHECK_S = 0.3  # a layout problem must still be there this much later
 SKIP = {"printing"}  # shows a print in progress only; its look is in the UI tests' artefacts
+# Screens that change their layout for a state a citizen meets often: also shown in that state,
+# saved as <screen>@<state>-<language>[-hc].png. The longest refusal text is the one shown.
+STATES: dict[str, dict[str, Any]] = {
+    "scan": {
+        "refused": lambda screen: screen.show_refused(
+            "refused.already_printed", {"printed_at": "23-11-2026 09:41"}
+        ),
+    },
+}
 
 
 class Tour:
@@ -43,7 +52,7 @@ class Tour:
         self.app = app
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
-        self.stops: list[tuple[str, str, bool]] = []
+        self.stops: list[tuple[str, str, str, bool]] = []  # screen, state, language, contrast
         self.problems: dict[str, list[str]] = {}
 
     def start(self, *args: Any) -> None:
@@ -54,11 +63,13 @@ class Tour:
         names = [
             n for n in sorted(app.manager.screen_names) if n not in SKIP and (not only or n in only)
         ]
+        shown = [(name, "") for name in names]
+        shown += [(name, state) for name in names for state in STATES.get(name, {})]
         self.stops = [
-            (name, language, contrast)
+            (name, state, language, contrast)
             for contrast in (False, True)
             for language in ("id", "en")
-            for name in names
+            for name, state in shown
         ]
         log.info("screenshot tour: %d screenshots into %s", len(self.stops), self.out)
         self._next()
@@ -70,7 +81,7 @@ class Tour:
             log.info("screenshot tour done; %d screens with layout problems", len(self.problems))
             self.app.stop()
             return
-        name, language, contrast = self.stops.pop(0)
+        name, state, language, contrast = self.stops.pop(0)
         app = self.app
         try:
             app.go_home()  # every screen as a new citizen finds it
@@ -78,13 +89,16 @@ class Tour:
             app.language = language
             if name != "attract":
                 app.show(name)
+            if state:
+                STATES[name][state](app.manager.get_screen(name))
         except Exception:  # one screen that cannot be shown alone must not end the tour
             log.exception("tour: screen %s could not be shown", name)
             Clock.schedule_once(self._next, 0)
             return
         suffix = "-hc" if contrast else ""
         settle = max(SETTLE_S, 1.5) if name in SLOW else SETTLE_S
-        Clock.schedule_once(lambda dt: self._measure(f"{name}-{language}{suffix}"), settle)
+        stop = f"{name}@{state}" if state else name
+        Clock.schedule_once(lambda dt: self._measure(f"{stop}-{language}{suffix}"), settle)
 
     def _measure(self, stop: str, first: list[str] | None = None) -> None:
         """Note the screen's layout problems, those seen twice RECHECK_S apart.

@@ -150,10 +150,11 @@ MESSAGES = {
         "en": "Is this photo clear? Use this photo, or take it again.",
     },
     "apply_nik.speech": {
-        "id": "Ketik NIK pemohon, enam belas angka dari KTP-el atau Kartu Keluarga, lalu "
-        "tekan Lanjut. " + _FOOTER_ID,
+        "id": "Ketik NIK pemohon, enam belas angka dari KTP-el atau Kartu Keluarga, atau "
+        "pindai barcode NIK di pemindai di bawah layar, lalu tekan Lanjut. " + _FOOTER_ID,
         "en": "Type the applicant's NIK, the sixteen digits on the ID card or family card, "
-        "then press Continue. " + _FOOTER_EN,
+        "or scan the NIK's barcode at the scanner below the screen, then press Continue. "
+        + _FOOTER_EN,
     },
     "apply_phone.speech": {
         "id": "Ketik nomor HP untuk kabar pengajuan, lalu tekan Lanjut. " + _FOOTER_ID,
