@@ -6,7 +6,11 @@ from proof import soak
 
 FD_SLACK = 3  # a log rotation or a lazily opened font may add one or two
 THREAD_SLACK = 2
-RSS_SLACK_MIB = 15.0  # a few sessions: allocator noise, not a leak (the long run measures it)
+# Four sessions after the first: the leak this must catch kept ~15 MiB a session (60 MiB here,
+# before the collection at the end of each session; screens/app.py). Allocator noise on a
+# quiet machine is ~6 MiB, but was 18.6 MiB once on a loaded CI machine, where the deferred
+# collection may not yet have run when memory is read. The long run measures the trend.
+RSS_SLACK_MIB = 30.0
 
 
 def test_citizen_sessions_leave_memory_files_and_threads_where_they_were():
