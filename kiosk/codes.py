@@ -80,15 +80,23 @@ class Refusal:
     length: int  # of the text as scanned, the only thing about it that is safe to log
 
 
+def _ascii(raw: bytes, limit: int, too_long: str, not_ascii: str) -> str | Refusal:
+    """Scanned bytes as text, measured before they are decoded; anything not ASCII refused."""
+    if len(raw) > limit:
+        return Refusal(too_long, len(raw))
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError:
+        return Refusal(not_ascii, len(raw))
+
+
 def classify(text: str | bytes) -> ScannedCode | Refusal:
     """Our code in canonical form, or the reason the text is refused; never raises."""
     if isinstance(text, bytes):
-        if len(text) > MAX_SCANNED:
-            return Refusal("qr.refused.too_long", len(text))
-        try:
-            text = text.decode("ascii")
-        except UnicodeDecodeError:
-            return Refusal("qr.refused.not_ascii", len(text))
+        decoded = _ascii(text, MAX_SCANNED, "qr.refused.too_long", "qr.refused.not_ascii")
+        if isinstance(decoded, Refusal):
+            return decoded
+        text = decoded
     if len(text) > MAX_SCANNED:
         return Refusal("qr.refused.too_long", len(text))
     stripped = text.strip(" ")
@@ -142,12 +150,11 @@ def nik_from_scan(text: str | bytes) -> str | Refusal:
     is asked of them as of typed ones (kiosk.apply.nik_problem).
     """
     if isinstance(text, bytes):
-        if len(text) > MAX_NIK_SCANNED:
-            return Refusal("apply.nik.scan.not_nik", len(text))
-        try:
-            text = text.decode("ascii")
-        except UnicodeDecodeError:
-            return Refusal("apply.nik.scan.not_nik", len(text))
+        refused = "apply.nik.scan.not_nik"
+        decoded = _ascii(text, MAX_NIK_SCANNED, refused, refused)
+        if isinstance(decoded, Refusal):
+            return decoded
+        text = decoded
     length = len(text)
     if length > MAX_NIK_SCANNED:
         # a pickup code is short, a document QR is long: tell which, for the citizen's sake
